@@ -1,0 +1,171 @@
+"""python -m engine.build [GENERATOR.ts] --out DIR: sample, describe, fit, evaluate, bundle.
+
+Without a generator it builds the first built-in demo generator. Decoded batches are
+cached in DIR.partial/ as they finish, so an interrupted build resumes where it stopped;
+the bundle itself appears only when everything is done (see engine.bundle).
+"""
+import argparse
+import os
+import shutil
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import pearsonr
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+
+from . import __version__, demo, descriptors
+from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, write_json
+from .dataset import render
+from .generator import Generator, GeneratorError
+from .normalise import DescriptorScaler
+from .sampling import SAMPLERS, LatentSampler
+from .surrogate import MLPRegressor, SemanticSurrogate, method_labels
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m engine.build", description=__doc__.splitlines()[0])
+    p.add_argument("generator", nargs="?", help="nn~-compatible TorchScript generator (.ts); "
+                   f"default: the built-in demo generator '{demo.DEFAULT}'")
+    p.add_argument("--demo", choices=sorted(demo.DEMOS), help="build this built-in demo generator")
+    p.add_argument("--out", required=True, help="bundle folder to write, e.g. out/model.semantic")
+    p.add_argument("--samples", type=int, default=4096, help="latent points to sample (default 4096)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sampler", choices=SAMPLERS, default="gaussian")
+    p.add_argument("--scale", type=float, help="sampler scale (Gaussian std, box half-width, kernel width)")
+    p.add_argument("--corpus", help="folder of audio files for --sampler corpus")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel decode workers")
+    p.add_argument("--descriptors", default=",".join(descriptors.DEFAULT),
+                   help=f"comma-separated descriptor names (default {','.join(descriptors.DEFAULT)})")
+    p.add_argument("--clip-seconds", type=float, default=1.0, help="length of each sampled clip")
+    p.add_argument("--batch-size", type=int, default=16, help="clips decoded per generator call")
+    p.add_argument("--control-samples", type=int, default=256,
+                   help="held-out targets re-decoded to measure control accuracy")
+    p.add_argument("--epochs", type=int, default=300, help="surrogate training epochs")
+    args = p.parse_args(argv)
+    if args.generator and args.demo:
+        p.error("give a generator file or --demo, not both")
+    if args.samples < 50:
+        p.error("--samples must be at least 50 (a held-out split needs a few)")
+    return args
+
+
+def control_accuracy(generator, scaler, controller, targets, render_kw) -> np.ndarray:
+    """Decode the latents the controller picks for `targets` (normalised) and measure
+    them again: returns the measured normalised descriptors."""
+    z = controller.predict(targets).astype(np.float32)
+    raw = render(generator, z, scaler.names, desc="control check", **render_kw)
+    return scaler.transform(raw)
+
+
+def score(requested: np.ndarray, measured: np.ndarray) -> tuple:
+    r = pearsonr(requested, measured).statistic if np.std(measured) > 0 else 0.0
+    return float(r), float(r2_score(requested, measured))
+
+
+def build(args) -> dict:
+    t0 = time.time()
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".partial")
+    names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
+    descriptors.get(names)
+
+    if args.generator:
+        gen_path = Path(args.generator).resolve()
+        bundled_generator = False
+    else:
+        # Kept across an interrupted build: a fresh export has a new SHA-256 (torch writes
+        # a random serialization id), which would invalidate the cache.
+        gen_path = partial / "generator.ts"
+        if not gen_path.exists():
+            demo.export(args.demo or demo.DEFAULT, gen_path)
+        bundled_generator = True
+    generator = Generator.load(gen_path)
+    print(f"generator {gen_path.name}: latent {generator.latent_size}, hop {generator.hop}, "
+          f"{generator.channels} ch, {generator.sr} Hz{', encode' if generator.has_encode else ''}")
+
+    sampler = LatentSampler(args.sampler, args.scale, args.seed, args.corpus).fit(generator)
+    latents = sampler.sample(args.samples)
+    render_kw = dict(seconds=args.clip_seconds, batch_size=args.batch_size, jobs=args.jobs, seed=args.seed)
+    raw = render(generator, latents, names, cache=partial / "render", **render_kw)
+    if render.computed == 0:
+        print(f"all {args.samples} clips came from the cache in {partial}")
+
+    scaler = DescriptorScaler(names).fit(raw)
+    y = scaler.transform(raw)
+    idx_train, idx_test = train_test_split(np.arange(len(latents)), test_size=0.2, random_state=args.seed)
+    fit_kw = dict(epochs=args.epochs, seed=args.seed)
+    print("fitting surrogates ...")
+    describer = MLPRegressor(**fit_kw).fit(latents[idx_train], y[idx_train])
+    controller = MLPRegressor(**fit_kw).fit(y[idx_train], latents[idx_train])
+
+    predicted = describer.predict(latents[idx_test])
+    targets = y[idx_test[:args.control_samples]]
+    measured = control_accuracy(generator, scaler, controller, targets, render_kw)
+    metrics = {"samples": int(args.samples), "build_seconds": None, "descriptors": {}}
+    for j, n in enumerate(names):
+        r, r2 = score(targets[:, j], measured[:, j])
+        metrics["descriptors"][n] = {"forward_r2": float(r2_score(y[idx_test, j], predicted[:, j])),
+                                     "control_r": r, "control_r2": r2}
+
+    surrogate = SemanticSurrogate(describer.module_, controller.module_, names,
+                                  generator.latent_size, generator.hop)
+    with BundleWriter(out) as folder:
+        if bundled_generator:
+            shutil.copyfile(gen_path, folder / "generator.ts")
+        surrogate.export_to_ts(str(folder / "surrogate.ts"))
+        np.savez_compressed(folder / "dataset.npz", latents=latents, descriptors_raw=raw,
+                            descriptors=y.astype(np.float32), names=np.array(names),
+                            train=idx_train, test=idx_test)
+        metrics["build_seconds"] = round(time.time() - t0, 2)
+        metrics["build_seconds_per_1000"] = round(metrics["build_seconds"] / args.samples * 1000, 2)
+        write_json(folder / "metrics.json", metrics)
+        write_json(folder / "manifest.json", {
+            "schema_version": SCHEMA_VERSION,
+            "generator": {**generator.info(), "path": "generator.ts" if bundled_generator else str(gen_path),
+                          "input_labels": generator.input_labels},
+            "latent_size": generator.latent_size, "hop": generator.hop, "sr": generator.sr,
+            "channels": generator.channels,
+            "descriptors": scaler.to_manifest(),
+            "surrogate": {"file": "surrogate.ts",
+                          "methods": {m: method_labels(surrogate, m) for m in ("forward", "describe")}},
+            "sampler": sampler.settings(),
+            "clip": {"seconds": args.clip_seconds, "warmup_frames": 2, "batch_size": args.batch_size},
+            "split": {"train": len(idx_train), "test": len(idx_test), "control": len(targets)},
+            "metrics": "metrics.json",
+            "versions": {p: version(p) for p in ("torch", "numpy", "scikit-learn", "nn-tilde", "scipy")}
+            | {"engine": __version__},
+        })
+    shutil.rmtree(partial, ignore_errors=True)
+    print_table(metrics)
+    print(f"bundle written to {out}/")
+    return metrics
+
+
+def print_table(metrics: dict):
+    rows = metrics["descriptors"]
+    print(f"\n{'descriptor':<14}{'forward_r2':>11}{'control_r':>11}{'control_r2':>11}")
+    for n, m in rows.items():
+        print(f"{n:<14}{m['forward_r2']:>11.3f}{m['control_r']:>11.3f}{m['control_r2']:>11.3f}")
+    print(f"\n{metrics['samples']} samples in {metrics['build_seconds']:.1f} s "
+          f"({metrics['build_seconds_per_1000']:.1f} s per 1,000 samples)")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        build(args)
+    except (GeneratorError, BundleError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished batches are kept in {Path(args.out).name}.partial/; "
+              "run the same command again to resume", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The bundle: a versioned folder that the build writes and every player loads (DESIGN §4.2).
+
+Writes are atomic: everything goes into a temporary sibling folder that replaces the
+old bundle by rename, so a crash or Ctrl-C never leaves a half-written bundle. Loading
+refuses a bundle whose schema or generator hash does not match, saying which.
+"""
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import torch
+
+from .generator import Generator, sha256
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+REQUIRED = ("schema_version", "generator", "latent_size", "hop", "sr", "descriptors", "surrogate")
+
+
+class BundleError(ValueError):
+    pass
+
+
+class BundleWriter:
+    """`with BundleWriter(out) as folder:` write files into `folder`; on success the
+    folder atomically becomes `out`, on error it is removed and `out` is untouched."""
+
+    def __init__(self, out):
+        self.out = Path(out)
+
+    def __enter__(self) -> Path:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir()
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+        if self.out.exists():
+            os.replace(self.out, old)
+        os.replace(self.tmp, self.out)
+        shutil.rmtree(old, ignore_errors=True)
+        return False
+
+
+def write_json(path: Path, data):
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    os.replace(tmp, path)
+
+
+@dataclass
+class Bundle:
+    path: Path
+    manifest: dict
+
+    @property
+    def descriptor_names(self):
+        return [d["name"] for d in self.manifest["descriptors"]]
+
+    def generator_path(self) -> Path:
+        p = Path(self.manifest["generator"]["path"])
+        return p if p.is_absolute() else self.path / p
+
+    def load_surrogate(self) -> torch.jit.ScriptModule:
+        try:
+            return torch.jit.load(str(self.path / self.manifest["surrogate"]["file"]), map_location="cpu")
+        except Exception as e:
+            raise BundleError(f"{self.path}: surrogate could not be loaded: {str(e).strip().splitlines()[0]}") from None
+
+    def load_generator(self) -> Generator:
+        return Generator.load(self.generator_path(), check=False)
+
+
+def load(path, check_generator: bool = True) -> Bundle:
+    """Read and check a bundle's manifest (and, unless told not to, that its generator
+    file is present and is the one the bundle was built from)."""
+    path = Path(path)
+    mf = path / MANIFEST
+    if not mf.is_file():
+        raise BundleError(f"{path} is not a semantic~ bundle: expected {MANIFEST} inside, found none")
+    try:
+        manifest = json.loads(mf.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise BundleError(f"{mf} is corrupt: expected JSON, {e}") from None
+    if not isinstance(manifest, dict):
+        raise BundleError(f"{mf} is corrupt: expected a JSON object, found {type(manifest).__name__}")
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise BundleError(f"{path}: bundle schema_version {version!r}, this engine reads {SCHEMA_VERSION}; "
+                          "rebuild the bundle with this version of engine.build")
+    missing = [k for k in REQUIRED if k not in manifest]
+    if missing:
+        raise BundleError(f"{mf} is incomplete: missing {missing}")
+    bundle = Bundle(path, manifest)
+    if check_generator:
+        check_generator_file(bundle)
+    return bundle
+
+
+def check_generator_file(bundle: Bundle, generator_path: Optional[Path] = None):
+    """Refuse a generator other than the one the bundle was built from."""
+    gp = Path(generator_path) if generator_path else bundle.generator_path()
+    if not gp.is_file():
+        raise BundleError(f"{bundle.path}: generator {gp} not found")
+    want = bundle.manifest["generator"]["sha256"]
+    found = sha256(gp)
+    if found != want:
+        raise BundleError(f"{bundle.path} was built for another generator: expected SHA-256 {want[:16]}..., "
+                          f"{gp} has {found[:16]}...")

@@ -1,0 +1,136 @@
+"""Turning latent points into described clips: decode in batches, describe, cache.
+
+Each latent point is held for `warmup` + `frames` latent frames; the warm-up is decoded
+and discarded so the clip is described free of whatever state the generator carried
+from its previous call. Batches run in parallel (joblib), each seeded by its index so a
+generator that draws noise gives the same result whichever worker decodes it, and each
+finished batch is written to the cache at once: an interrupted run resumes where it
+stopped.
+"""
+import json
+import math
+import os
+import shutil
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+from joblib import Parallel, delayed
+from tqdm.auto import tqdm
+
+from . import descriptors
+from .generator import Generator
+
+_LOADED = {}  # generator per (path, sha256), per process
+
+
+def clip_frames(generator: Generator, seconds: float) -> int:
+    return max(1, math.ceil(seconds * generator.sr / generator.hop))
+
+
+def _generator(path: str, sha: str) -> Generator:
+    key = (path, sha)
+    if key not in _LOADED:
+        _LOADED[key] = Generator.load(path, check=False)
+    return _LOADED[key]
+
+
+def decode_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, seed: int) -> torch.Tensor:
+    """Hold each latent point [B, latent] for warmup+frames frames, decoded from the
+    generator's as-loaded state; audio after warm-up."""
+    torch.manual_seed(seed)
+    zt = torch.as_tensor(z, dtype=torch.float32)[:, :, None].expand(-1, -1, warmup + frames).contiguous()
+    return generator.decode(zt, fresh=True)[..., warmup * generator.hop:]
+
+
+def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads):
+    torch.set_num_threads(threads)
+    gen = _generator(path, sha)
+    audio = decode_clips(gen, z, frames, warmup, seed + index)
+    values = descriptors.describe(audio, gen.sr, names)
+    return index, np.stack([values[n].numpy() for n in names], 1)
+
+
+class RenderCache:
+    """One .npy per finished batch under `folder`, valid only for the `key` it was made with."""
+
+    def __init__(self, folder, key: dict):
+        self.folder = Path(folder)
+        self.key = key
+        key_file = self.folder / "key.json"
+        if self.folder.exists() and (not key_file.exists() or json.loads(key_file.read_text()) != key):
+            tqdm.write(f"cache {self.folder} was made for other settings; starting afresh")
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(json.dumps(key, indent=1))
+
+    def _file(self, index: int) -> Path:
+        return self.folder / f"batch_{index:06d}.npy"
+
+    def get(self, index: int) -> Optional[np.ndarray]:
+        f = self._file(index)
+        return np.load(f) if f.exists() else None
+
+    def put(self, index: int, values: np.ndarray):
+        tmp = self.folder / f".batch_{index:06d}.tmp.npy"
+        np.save(tmp, values)
+        os.replace(tmp, self._file(index))  # atomic: a batch file is whole or absent
+
+
+def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seconds: float = 1.0,
+           warmup: int = 2, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
+           desc: str = "decode+describe") -> np.ndarray:
+    """Describe the clip of every latent point: [n, len(names)] raw descriptor values.
+
+    With `cache` (a folder), finished batches are kept there and reused on the next call
+    with the same generator, latents and settings. `render.computed` tells how many
+    batches this call decoded (the rest came from the cache)."""
+    names = list(names)
+    descriptors.get(names)
+    n = len(latents)
+    frames = clip_frames(generator, seconds)
+    n_batches = math.ceil(n / batch_size)
+    store = None
+    if cache is not None:
+        key = {"generator_sha256": generator.sha256, "latents_sha1": _digest(latents), "names": names,
+               "frames": frames, "warmup": warmup, "batch_size": batch_size, "seed": seed}
+        store = RenderCache(cache, key)
+    results = {}
+    todo = []
+    for i in range(n_batches):
+        cached = store.get(i) if store else None
+        if cached is not None:
+            results[i] = cached
+        else:
+            todo.append(i)
+
+    def batch(i):  # pad the last batch so every decode sees the same batch size
+        z = latents[i * batch_size:(i + 1) * batch_size]
+        pad = batch_size - len(z)
+        return np.concatenate([z, np.repeat(z[-1:], pad, 0)]) if pad else z
+
+    if results and todo:
+        tqdm.write(f"resuming: {len(results)} of {n_batches} batches found in {store.folder}")
+    jobs = max(1, min(jobs, len(todo) or 1))
+    threads = 1 if jobs > 1 else torch.get_num_threads()
+    tasks = (delayed(_describe_batch)(str(generator.path), generator.sha256, i, batch(i), frames, warmup,
+                                      names, seed, threads) for i in todo)
+    with tqdm(total=n_batches, initial=n_batches - len(todo), desc=desc, unit="batch") as bar:
+        if jobs == 1:
+            _LOADED[(str(generator.path), generator.sha256)] = generator
+            stream = (_describe_batch(*t[1], **t[2]) for t in tasks)
+        else:
+            stream = Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks)
+        for i, values in stream:
+            if store:
+                store.put(i, values)
+            results[i] = values
+            bar.update()
+    render.computed = len(todo)
+    return np.concatenate([results[i] for i in range(n_batches)])[:n]
+
+
+def _digest(a: np.ndarray) -> str:
+    import hashlib
+    return hashlib.sha1(np.ascontiguousarray(a).tobytes()).hexdigest()

@@ -1,0 +1,15 @@
+"""Perceptual and signal descriptors of audio clips, on torch, batched.
+
+A descriptor is one pure function of an `Analysis` (which computes and caches the
+spectra that several descriptors share) plus its metadata; `@descriptor(...)` registers
+it. Adding a descriptor means adding one decorated function in one of these modules.
+
+Calibration everywhere: a sample value of 1.0 is 1 pascal (a full-scale sine is about
+91 dB SPL); `lufs` is relative to full scale as ITU-R BS.1770 defines it.
+"""
+from .registry import REGISTRY, Descriptor, describe, descriptor, get
+from . import loudness, pitch, spectral  # noqa: F401  (registers the built-in descriptors)
+
+DEFAULT = ["lufs", "brightness", "flatness", "f0"]
+
+__all__ = ["REGISTRY", "DEFAULT", "Descriptor", "describe", "descriptor", "get"]

@@ -1,0 +1,76 @@
+"""Pitch descriptors from one shared YIN track (de Cheveigné & Kawahara 2002)."""
+import torch
+
+from .registry import descriptor
+
+FMIN, FMAX = 50.0, 2000.0
+WINDOW = 1024  # integration window, samples at 48 kHz (scaled with the rate)
+THRESHOLD = 0.15
+
+
+def _yin(a):
+    """Per-frame (f0 Hz, aperiodicity in [0, 1]) [B, frames] each."""
+    sr = a.sr
+    w = max(64, int(round(WINDOW * sr / 48000)))
+    tau_min = max(2, int(sr / FMAX))
+    tau_max = int(sr / FMIN)
+    length = w + tau_max + 1
+    x = a.x
+    if x.shape[-1] < length:
+        x = torch.nn.functional.pad(x, (0, length - x.shape[-1]))
+    frames = x.unfold(-1, length, w)  # [B, J, length]
+    frames = frames - frames.mean(-1, keepdim=True)  # DC would read as a long period
+    n = 1 << (length + w - 1).bit_length()
+    # r(tau) = sum_j x_j x_{j+tau} over the window, for every lag, by FFT
+    r = torch.fft.irfft(torch.fft.rfft(frames, n) * torch.fft.rfft(frames[..., :w], n).conj(), n)[..., : tau_max + 1]
+    cs = torch.nn.functional.pad(frames.pow(2).cumsum(-1), (1, 0))
+    e_tau = cs[..., w: w + tau_max + 1] - cs[..., : tau_max + 1]
+    d = (e_tau[..., :1] + e_tau - 2 * r).clamp_min(0)  # difference function
+    tau = torch.arange(tau_max + 1, dtype=d.dtype)
+    running = torch.nn.functional.pad(d[..., 1:].cumsum(-1), (1, 0), value=1.0).clamp_min(1e-20)
+    cmnd = d * tau / running
+    cmnd[..., 0] = 1.0
+    c = cmnd[..., tau_min: tau_max]
+    local_min = (c[..., 1:-1] <= c[..., :-2]) & (c[..., 1:-1] <= c[..., 2:])
+    # YIN's absolute threshold, relaxed towards the global minimum (as pYIN's threshold
+    # distribution does): in noisy frames the true period's dip is shallow but still the
+    # first deep one, while the global minimum drifts to long lags (sub-octave errors).
+    floor = c.amin(-1, keepdim=True)
+    candidates = local_min & (c[..., 1:-1] < torch.clamp(floor + 0.1, min=THRESHOLD))
+    first = candidates.float().argmax(-1) + 1  # index into c
+    best = torch.where(candidates.any(-1), first, c.argmin(-1).clamp(1, c.shape[-1] - 2))
+    # parabolic interpolation around the chosen lag
+    y0 = c.gather(-1, (best - 1)[..., None])[..., 0]
+    y1 = c.gather(-1, best[..., None])[..., 0]
+    y2 = c.gather(-1, (best + 1)[..., None])[..., 0]
+    denom = y0 - 2 * y1 + y2
+    shift = torch.where(denom.abs() > 1e-12, 0.5 * (y0 - y2) / denom, torch.zeros_like(denom)).clamp(-1, 1)
+    lag = best.to(c.dtype) + tau_min + shift
+    energy = frames[..., :w].pow(2).mean(-1)
+    return sr / lag, y1.clamp(0, 1), energy
+
+
+def _voiced_median(values, aperiodicity, energy):
+    """Median over voiced, audible frames; over audible frames if none is voiced."""
+    audible = energy > energy.amax(-1, keepdim=True) * 1e-3
+    voiced = audible & (aperiodicity < THRESHOLD)
+    use = torch.where(voiced.any(-1, keepdim=True), voiced, audible)
+    masked = torch.where(use, values, torch.full_like(values, float("nan")))
+    return masked.nanmedian(-1).values
+
+
+@descriptor("f0", unit="Hz", range=(FMIN, FMAX), scale="log",
+            reference="YIN fundamental frequency (de Cheveigné & Kawahara 2002), 50-2000 Hz, "
+                      "threshold 0.15, parabolic interpolation; median over voiced frames")
+def f0(a) -> torch.Tensor:
+    hz, aperiodicity, energy = a.shared(_yin)
+    return _voiced_median(hz, aperiodicity, energy)
+
+
+@descriptor("harmonicity", unit="ratio", range=(0.0, 1.0),
+            reference="pitch salience: 1 - YIN's cumulative mean normalised difference at the "
+                      "chosen lag (1 periodic, 0 noise); median over audible frames")
+def harmonicity(a) -> torch.Tensor:
+    _, aperiodicity, energy = a.shared(_yin)
+    audible = energy > energy.amax(-1, keepdim=True) * 1e-3
+    return torch.where(audible, 1 - aperiodicity, torch.full_like(aperiodicity, float("nan"))).nanmedian(-1).values

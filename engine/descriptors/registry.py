@@ -1,0 +1,71 @@
+"""The descriptor registry and the batched `describe` entry point."""
+from dataclasses import dataclass
+from typing import Callable, Dict, Optional, Sequence, Tuple
+
+import torch
+
+from .analysis import Analysis
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    name: str
+    unit: str
+    fn: Callable[[Analysis], torch.Tensor]  # Analysis of B clips -> [B] values
+    range: Tuple[float, float]  # plausible raw range, for plots and sanity checks
+    scale: str  # "linear" or "log": how values are normalised (log for Hz-like units)
+    silent: float  # value reported for a silent clip
+    reference: str
+
+    def meta(self) -> dict:
+        return {"name": self.name, "unit": self.unit, "range": list(self.range),
+                "scale": self.scale, "silent": self.silent, "reference": self.reference}
+
+
+REGISTRY: Dict[str, Descriptor] = {}
+
+
+def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "linear",
+               silent: float = 0.0, reference: str = ""):
+    """Register the decorated function `fn(analysis) -> Tensor[B]` as a descriptor."""
+    if scale not in ("linear", "log"):
+        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+
+    def register(fn):
+        if name in REGISTRY:
+            raise ValueError(f"descriptor {name!r} is already registered")
+        REGISTRY[name] = Descriptor(name, unit, fn, tuple(range), scale, float(silent), reference)
+        return fn
+    return register
+
+
+def get(names: Sequence[str]) -> list:
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise ValueError(f"unknown descriptor(s) {unknown}; known: {sorted(REGISTRY)}")
+    return [REGISTRY[n] for n in names]
+
+
+def describe(audio, sr: int, names: Optional[Sequence[str]] = None) -> Dict[str, torch.Tensor]:
+    """Describe clips. `audio` is [N], [B, N] or [B, C, N] (channels are averaged);
+    returns {name: Tensor[B]} in each descriptor's raw unit.
+
+    Non-finite samples raise ValueError (a NaN would silently poison every statistic);
+    silent clips get each descriptor's documented `silent` value."""
+    from . import DEFAULT
+    x = torch.as_tensor(audio, dtype=torch.float32)
+    if x.dim() == 1:
+        x = x[None]
+    elif x.dim() == 3:
+        x = x.mean(1)
+    elif x.dim() != 2:
+        raise ValueError(f"expected audio shaped [N], [B, N] or [B, C, N], got {tuple(x.shape)}")
+    bad = ~torch.isfinite(x).all(-1)
+    if bad.any():
+        raise ValueError(f"audio has NaN or Inf samples in clip(s) {bad.nonzero().flatten().tolist()}")
+    analysis = Analysis(x, sr)
+    out = {}
+    for d in get(list(names) if names is not None else DEFAULT):
+        v = d.fn(analysis).to(torch.float64)
+        out[d.name] = torch.where(analysis.silent, torch.full_like(v, d.silent), v)
+    return out

@@ -1,0 +1,24 @@
+"""Signal descriptors of the magnitude spectrum."""
+import torch
+
+from .registry import descriptor
+
+
+@descriptor("brightness", unit="Hz", range=(50.0, 12000.0), scale="log",
+            reference="spectral centroid of the magnitude spectrum per frame, "
+                      "energy-weighted mean over frames (Peeters 2004, CUIDADO)")
+def brightness(a) -> torch.Tensor:
+    mag = a.magnitude
+    centroid = (mag * a.freqs[:, None]).sum(1) / mag.sum(1).clamp_min(1e-12)
+    w = a.frame_energy
+    return (centroid * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
+
+
+@descriptor("flatness", unit="ratio", range=(1e-6, 1.0), scale="log",
+            reference="spectral flatness (geometric / arithmetic mean of power, Gray & "
+                      "Markel 1974) of the clip's mean power spectrum (Welch), DC excluded; "
+                      "about 1 for white noise, near 0 for a tone; normalised on a log (dB) axis")
+def flatness(a) -> torch.Tensor:
+    p = a.power[:, 1:].mean(-1)  # averaging frames first keeps noise near 1, not e^-gamma
+    p = p + 1e-10 * p.amax(-1, keepdim=True) + 1e-20
+    return torch.exp(torch.log(p).mean(-1)) / p.mean(-1)

@@ -1,0 +1,181 @@
+"""engine.build end to end (small), the bundle round trip, and refusing bad bundles."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from engine import bundle as bundle_mod
+from engine.build import build, parse_args
+from engine.dataset import render
+from engine.generator import Generator
+
+SMALL = ["--samples", "160", "--epochs", "20", "--control-samples", "32", "--jobs", "1"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundles") / "demo.semantic"
+    metrics = build(parse_args(["--out", str(out)] + SMALL))
+    return out, metrics
+
+
+def test_metrics_shape(built):
+    out, metrics = built
+    on_disk = json.loads((out / "metrics.json").read_text())
+    assert on_disk["samples"] == 160 and on_disk["build_seconds"] > 0
+    assert set(on_disk["descriptors"]) == {"lufs", "brightness", "flatness", "f0"}
+    for m in on_disk["descriptors"].values():
+        assert set(m) >= {"forward_r2", "control_r", "control_r2"}
+        assert all(np.isfinite(v) for v in m.values())
+    assert not out.with_name(out.name + ".partial").exists()  # cache removed on success
+
+
+def test_surrogate_round_trip(built):
+    out, _ = built
+    b = bundle_mod.load(out)
+    manifest = b.manifest
+    s = torch.jit.load(str(out / "surrogate.ts"))
+    names = [d["name"] for d in manifest["descriptors"]]
+    L, D = manifest["latent_size"], len(names)
+    assert s.forward(torch.rand(1, D, 4)).shape == (1, L, 4)
+    assert s.describe(torch.randn(2, L, 3)).shape == (2, D, 3)
+    for method in ("forward", "describe"):
+        stated = manifest["surrogate"]["methods"][method]
+        assert getattr(s, f"{method}_params").tolist() == stated["params"]
+        assert list(getattr(s, f"{method}_input_labels")) == stated["input_labels"]
+        assert list(getattr(s, f"{method}_output_labels")) == stated["output_labels"]
+    assert manifest["surrogate"]["methods"]["forward"]["input_labels"][1] == "(signal) brightness target"
+    assert list(s.get_descriptor_names()) == names
+    assert set(s.get_methods()) == {"forward", "describe"}
+
+
+def test_manifest_contents(built):
+    out, _ = built
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["schema_version"] == bundle_mod.SCHEMA_VERSION
+    assert m["generator"]["sha256"] == Generator.load(out / "generator.ts").sha256
+    assert (m["latent_size"], m["hop"], m["sr"]) == (8, 2048, 48000)
+    f0 = next(d for d in m["descriptors"] if d["name"] == "f0")
+    assert f0["unit"] == "Hz" and f0["normalisation"]["warp"] == "log"
+    lo, hi = f0["raw_range"]
+    assert 50 <= lo < hi <= 2000
+    assert m["sampler"] == {"kind": "gaussian", "scale": 1.0, "seed": 0}
+    assert m["versions"]["torch"].startswith("2.13.0")
+
+
+def test_dataset_normalisation_spans_the_range(built):
+    out, _ = built
+    d = np.load(out / "dataset.npz")
+    y = d["descriptors"]
+    assert d["latents"].shape == (160, 8) and y.shape == (160, 4)
+    assert np.all(np.percentile(y, 1, axis=0) == pytest.approx(0, abs=1e-4))
+    assert np.all(np.percentile(y, 99, axis=0) == pytest.approx(1, abs=1e-4))
+
+
+def copy_bundle(src, dst):
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_refuses_corrupt_manifest(built, tmp_path):
+    b = copy_bundle(built[0], tmp_path / "x.semantic")
+    (b / "manifest.json").write_text('{"schema_version": 1, "gener')
+    with pytest.raises(bundle_mod.BundleError, match="corrupt: expected JSON"):
+        bundle_mod.load(b)
+
+
+def test_refuses_other_schema(built, tmp_path):
+    b = copy_bundle(built[0], tmp_path / "x.semantic")
+    m = json.loads((b / "manifest.json").read_text())
+    m["schema_version"] = 99
+    (b / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(bundle_mod.BundleError, match="schema_version 99, this engine reads 1"):
+        bundle_mod.load(b)
+
+
+def test_refuses_incomplete_manifest(built, tmp_path):
+    b = copy_bundle(built[0], tmp_path / "x.semantic")
+    m = json.loads((b / "manifest.json").read_text())
+    del m["descriptors"]
+    (b / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(bundle_mod.BundleError, match="missing \\['descriptors'\\]"):
+        bundle_mod.load(b)
+
+
+def test_refuses_generator_hash_mismatch(built, tmp_path, demo_paths):
+    b = copy_bundle(built[0], tmp_path / "x.semantic")
+    shutil.copyfile(demo_paths["synth_b"], b / "generator.ts")
+    with pytest.raises(bundle_mod.BundleError, match="built for another generator"):
+        bundle_mod.load(b)
+
+
+def test_refuses_missing_bundle(tmp_path):
+    with pytest.raises(bundle_mod.BundleError, match="not a semantic~ bundle"):
+        bundle_mod.load(tmp_path)
+
+
+def test_failed_write_keeps_the_old_bundle(built, tmp_path):
+    b = copy_bundle(built[0], tmp_path / "x.semantic")
+    before = (b / "manifest.json").read_text()
+    with pytest.raises(RuntimeError):
+        with bundle_mod.BundleWriter(b) as folder:
+            (folder / "manifest.json").write_text("half")
+            raise RuntimeError("interrupted")
+    assert (b / "manifest.json").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.semantic"]
+
+
+def test_render_resumes_from_cache(demo_paths, tmp_path):
+    g = Generator.load(demo_paths["synth_a"])
+    z = np.random.default_rng(0).standard_normal((48, 8)).astype(np.float32)
+    names = ["lufs", "f0"]
+    full = render(g, z, names, batch_size=8, cache=tmp_path / "cache")
+    assert render.computed == 6
+    for f in sorted((tmp_path / "cache").glob("batch_*.npy"))[::2]:
+        f.unlink()
+    again = render(g, z, names, batch_size=8, cache=tmp_path / "cache")
+    assert render.computed == 3
+    assert np.array_equal(full, again)
+    # other settings invalidate the cache instead of mixing results
+    render(g, z, names, batch_size=8, seed=1, cache=tmp_path / "cache")
+    assert render.computed == 6
+
+
+def test_parallel_render_matches_serial(demo_paths):
+    g = Generator.load(demo_paths["synth_b"])
+    z = np.random.default_rng(1).standard_normal((32, 8)).astype(np.float32)
+    serial = render(g, z, ["brightness", "flatness"], batch_size=8, jobs=1)
+    parallel = render(g, z, ["brightness", "flatness"], batch_size=8, jobs=2)
+    assert np.allclose(serial, parallel, rtol=1e-6)
+
+
+def test_interrupted_build_resumes(tmp_path):
+    """Ctrl-C in the middle of a build leaves no bundle; running it again resumes."""
+    out = tmp_path / "demo.semantic"
+    cmd = [sys.executable, "-m", "engine.build", "--out", str(out), "--samples", "320",
+           "--batch-size", "8", "--epochs", "5", "--control-samples", "16", "--jobs", "1"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    cache = tmp_path / "demo.semantic.partial" / "render"
+    deadline = time.time() + 120
+    while len(list(cache.glob("batch_*.npy"))) < 5 and time.time() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    log = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 130, log
+    assert "run the same command again to resume" in log
+    assert not out.exists()
+    done = len(list(cache.glob("batch_*.npy")))
+    assert 5 <= done < 40
+    log = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert log.returncode == 0, log.stderr
+    assert f"resuming: {done} of 40 batches" in log.stdout + log.stderr
+    assert (out / "manifest.json").exists()

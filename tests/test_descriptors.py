@@ -1,0 +1,66 @@
+"""The first descriptor set on analytic signals, and its defined edge cases."""
+import math
+
+import pytest
+import torch
+
+from engine.descriptors import DEFAULT, REGISTRY, describe
+from tests.conftest import tone
+
+SR = 48000
+
+
+def test_bs1770_reference_tone():
+    assert describe(tone(997, amp=0.1), SR, ["lufs"])["lufs"].item() == pytest.approx(-23.0, abs=0.1)
+
+
+def test_lufs_at_44100():
+    assert describe(tone(997, sr=44100, amp=0.1), 44100, ["lufs"])["lufs"].item() == pytest.approx(-23.0, abs=0.1)
+
+
+def test_lufs_follows_level():
+    x = torch.stack([tone(997, amp=0.1), tone(997, amp=0.01)])
+    v = describe(x, SR, ["lufs"])["lufs"]
+    assert (v[0] - v[1]).item() == pytest.approx(20.0, abs=0.05)
+
+
+@pytest.mark.parametrize("freq", [250.0, 1000.0, 4000.0])
+def test_centroid_of_a_tone_is_its_frequency(freq):
+    assert describe(tone(freq), SR, ["brightness"])["brightness"].item() == pytest.approx(freq, rel=0.01)
+
+
+def test_flatness_noise_vs_tone():
+    noise = 0.1 * torch.randn(SR, generator=torch.Generator().manual_seed(0))
+    v = describe(torch.stack([noise, tone(440)]), SR, ["flatness"])["flatness"]
+    assert v[0] > 0.9 and v[1] < 0.01
+
+
+@pytest.mark.parametrize("freq", [55.0, 110.0, 261.6, 440.0, 987.8, 1760.0])
+def test_f0_of_harmonic_tones(freq):
+    x = tone(freq, harmonics=max(1, int(20000 / freq) // 2))
+    assert describe(x, SR, ["f0"])["f0"].item() == pytest.approx(freq, rel=0.01)
+
+
+def test_silence_gets_documented_values():
+    v = describe(torch.zeros(2, SR), SR, DEFAULT)
+    for name in DEFAULT:
+        assert (v[name] == REGISTRY[name].silent).all()
+
+
+def test_non_finite_input_is_refused():
+    x = tone(440).clone()
+    x[100] = float("nan")
+    with pytest.raises(ValueError, match="NaN or Inf"):
+        describe(torch.stack([tone(440), x]), SR)
+
+
+def test_short_and_multichannel_clips():
+    short = describe(tone(440, seconds=0.05), SR)
+    assert all(math.isfinite(v.item()) for v in short.values())
+    stereo = torch.stack([tone(440), tone(440)])[None]  # [1, 2, N], averaged
+    assert describe(stereo, SR, ["f0"])["f0"].item() == pytest.approx(440, rel=0.01)
+
+
+def test_unknown_descriptor():
+    with pytest.raises(ValueError, match="unknown descriptor"):
+        describe(tone(440), SR, ["sparkle"])
