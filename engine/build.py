@@ -90,7 +90,9 @@ def build(args) -> dict:
     sampler = LatentSampler(args.sampler, args.scale, args.seed, args.corpus).fit(generator)
     latents = sampler.sample(args.samples)
     render_kw = dict(seconds=args.clip_seconds, batch_size=args.batch_size, jobs=args.jobs, seed=args.seed)
+    t_render = time.time()
     raw = render(generator, latents, names, cache=partial / "render", **render_kw)
+    t_fit = time.time()
     if render.computed == 0:
         print(f"all {args.samples} clips came from the cache in {partial}")
 
@@ -102,10 +104,13 @@ def build(args) -> dict:
     describer = MLPRegressor(**fit_kw).fit(latents[idx_train], y[idx_train])
     controller = MLPRegressor(**fit_kw).fit(y[idx_train], latents[idx_train])
 
+    t_control = time.time()
     predicted = describer.predict(latents[idx_test])
     targets = y[idx_test[:args.control_samples]]
     measured = control_accuracy(generator, scaler, controller, targets, render_kw)
-    metrics = {"samples": int(args.samples), "build_seconds": None, "descriptors": {}}
+    metrics = {"samples": int(args.samples), "build_seconds": None, "descriptors": {},
+               "seconds": {"decode_describe": round(t_fit - t_render, 2), "fit": round(t_control - t_fit, 2),
+                           "control_check": round(time.time() - t_control, 2)}}
     for j, n in enumerate(names):
         r, r2 = score(targets[:, j], measured[:, j])
         metrics["descriptors"][n] = {"forward_r2": float(r2_score(y[idx_test, j], predicted[:, j])),

@@ -8,7 +8,7 @@ Calibration everywhere: a sample value of 1.0 is 1 pascal (a full-scale sine is 
 91 dB SPL); `lufs` is relative to full scale as ITU-R BS.1770 defines it.
 """
 from .registry import REGISTRY, Descriptor, describe, descriptor, get
-from . import loudness, pitch, spectral  # noqa: F401  (registers the built-in descriptors)
+from . import loudness, pitch, sharpness, spectral  # noqa: F401  (registers the built-in descriptors)
 
 DEFAULT = ["lufs", "brightness", "flatness", "f0"]
 

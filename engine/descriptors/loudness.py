@@ -3,6 +3,7 @@ import math
 
 import torch
 
+from . import zwicker
 from .registry import descriptor
 
 
@@ -59,3 +60,10 @@ def lufs(a) -> torch.Tensor:
     mean = (z * gated).sum(-1) / gated.sum(-1).clamp_min(1)
     return torch.where(gated.any(-1), -0.691 + 10 * torch.log10(mean.clamp_min(1e-30)),
                        torch.full_like(mean, -70.0))
+
+
+@descriptor("loudness", unit="sone", range=(0.0, 100.0),
+            reference="ISO 532-1:2017 Zwicker loudness, method for stationary sounds, free field, "
+                      "per 170 ms frame (third-octave levels by FFT); mean over frames")
+def loudness(a) -> torch.Tensor:
+    return (a.shared(zwicker.loudness_pattern).sum(-1) * zwicker.DZ).mean(-1)

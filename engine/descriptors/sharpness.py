@@ -1,0 +1,18 @@
+"""Sharpness from Zwicker's specific loudness."""
+import torch
+
+from . import zwicker
+from .registry import descriptor
+
+# DIN 45692 weighting: 1 up to 15.8 Bark, rising exponentially above.
+_G = torch.where(zwicker.Z <= 15.8, torch.ones_like(zwicker.Z), 0.15 * torch.exp(0.42 * (zwicker.Z - 15.8)) + 0.85)
+
+
+@descriptor("sharpness", unit="acum", range=(0.0, 6.0),
+            reference="DIN 45692:2009 sharpness, S = 0.11 * sum N'(z) g(z) z dz / N over Zwicker's "
+                      "specific loudness (ISO 532-1); loudness-weighted mean over frames")
+def sharpness(a) -> torch.Tensor:
+    pattern = a.shared(zwicker.loudness_pattern)  # [B, frames, 240]
+    n = pattern.sum(-1) * zwicker.DZ
+    s = 0.11 * (pattern * _G * zwicker.Z).sum(-1) * zwicker.DZ / n.clamp_min(1e-12)
+    return (s * n).sum(-1) / n.sum(-1).clamp_min(1e-12)
