@@ -18,6 +18,7 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
 from . import __version__, demo, descriptors
+from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, write_json
 from .dataset import render
 from .generator import Generator, GeneratorError
@@ -40,6 +41,10 @@ def parse_args(argv=None):
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel decode workers")
     p.add_argument("--descriptors", default=",".join(descriptors.DEFAULT),
                    help=f"comma-separated descriptor names (default {','.join(descriptors.DEFAULT)})")
+    p.add_argument("--plugin", action="append", default=[], metavar="FILE.py",
+                   help="Python file registering custom descriptors with @descriptor (repeatable)")
+    p.add_argument("--classifier", action="append", default=[], metavar="NAME=FILE.ts[:INDEX]",
+                   help="TorchScript classifier output as descriptor NAME (repeatable)")
     p.add_argument("--clip-seconds", type=float, default=1.0, help="length of each sampled clip")
     p.add_argument("--batch-size", type=int, default=16, help="clips decoded per generator call")
     p.add_argument("--control-samples", type=int, default=256,
@@ -70,7 +75,11 @@ def build(args) -> dict:
     t0 = time.time()
     out = Path(args.out)
     partial = out.with_name(out.name + ".partial")
+    specs = [f"plugin:{p}" for p in args.plugin] + [f"classifier:{c}" for c in args.classifier]
+    for spec in specs:
+        custom.load(spec)
     names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
+    names += [n for n in (c.partition("=")[0] for c in args.classifier) if n not in names]
     descriptors.get(names)
 
     if args.generator:
@@ -89,7 +98,8 @@ def build(args) -> dict:
 
     sampler = LatentSampler(args.sampler, args.scale, args.seed, args.corpus).fit(generator)
     latents = sampler.sample(args.samples)
-    render_kw = dict(seconds=args.clip_seconds, batch_size=args.batch_size, jobs=args.jobs, seed=args.seed)
+    render_kw = dict(seconds=args.clip_seconds, batch_size=args.batch_size, jobs=args.jobs, seed=args.seed,
+                     specs=specs)
     t_render = time.time()
     raw = render(generator, latents, names, cache=partial / "render", **render_kw)
     t_fit = time.time()

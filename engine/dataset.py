@@ -20,6 +20,7 @@ from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
 from . import descriptors
+from .descriptors import custom
 from .generator import Generator
 
 _LOADED = {}  # generator per (path, sha256), per process
@@ -44,8 +45,10 @@ def decode_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, 
     return generator.decode(zt, fresh=True)[..., warmup * generator.hop:]
 
 
-def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads):
+def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, specs=()):
     torch.set_num_threads(threads)
+    for spec in specs:  # user descriptors, registered again in each worker process
+        custom.load(spec)
     gen = _generator(path, sha)
     audio = decode_clips(gen, z, frames, warmup, seed + index)
     values = descriptors.describe(audio, gen.sr, names)
@@ -80,12 +83,13 @@ class RenderCache:
 
 def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seconds: float = 1.0,
            warmup: int = 2, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
-           desc: str = "decode+describe") -> np.ndarray:
+           specs=(), desc: str = "decode+describe") -> np.ndarray:
     """Describe the clip of every latent point: [n, len(names)] raw descriptor values.
 
     With `cache` (a folder), finished batches are kept there and reused on the next call
     with the same generator, latents and settings. `render.computed` tells how many
-    batches this call decoded (the rest came from the cache)."""
+    batches this call decoded (the rest came from the cache). `specs` name user
+    descriptors (see engine.descriptors.custom) for the worker processes to load."""
     names = list(names)
     descriptors.get(names)
     n = len(latents)
@@ -94,6 +98,7 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     store = None
     if cache is not None:
         key = {"generator_sha256": generator.sha256, "latents_sha1": _digest(latents), "names": names,
+               "specs": list(specs),
                "frames": frames, "warmup": warmup, "batch_size": batch_size, "seed": seed}
         store = RenderCache(cache, key)
     results = {}
@@ -115,7 +120,7 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     jobs = max(1, min(jobs, len(todo) or 1))
     threads = 1 if jobs > 1 else torch.get_num_threads()
     tasks = (delayed(_describe_batch)(str(generator.path), generator.sha256, i, batch(i), frames, warmup,
-                                      names, seed, threads) for i in todo)
+                                      names, seed, threads, tuple(specs)) for i in todo)
     with tqdm(total=n_batches, initial=n_batches - len(todo), desc=desc, unit="batch") as bar:
         if jobs == 1:
             _LOADED[(str(generator.path), generator.sha256)] = generator

@@ -8,8 +8,10 @@ Calibration everywhere: a sample value of 1.0 is 1 pascal (a full-scale sine is 
 91 dB SPL); `lufs` is relative to full scale as ITU-R BS.1770 defines it.
 """
 from .registry import REGISTRY, Descriptor, describe, descriptor, get
-from . import loudness, pitch, sharpness, spectral  # noqa: F401  (registers the built-in descriptors)
+from . import loudness, pitch, roughness, sharpness, spectral, timbre  # noqa: F401  (registers the built-in descriptors)
 
-DEFAULT = ["lufs", "brightness", "flatness", "f0"]
+# The default set, in DESIGN §6's order: these names are a contract (inlet names, patches).
+DEFAULT = ["loudness", "lufs", "sharpness", "roughness", "brightness", "spread", "flatness", "warmth",
+           "boominess", "hardness", "f0", "harmonicity", "harshness"]
 
 __all__ = ["REGISTRY", "DEFAULT", "Descriptor", "describe", "descriptor", "get"]

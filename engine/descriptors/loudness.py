@@ -1,4 +1,5 @@
 """Loudness descriptors."""
+import functools
 import math
 
 import torch
@@ -13,6 +14,17 @@ def _biquad_power(b, a, w: torch.Tensor) -> torch.Tensor:
     z2 = z1 * z1
     h = (b[0] + b[1] * z1 + b[2] * z2) / (a[0] + a[1] * z1 + a[2] * z2)
     return h.abs().pow(2)
+
+
+@functools.lru_cache(maxsize=16)
+def _k_weighting_block(block: int, sr: int) -> torch.Tensor:
+    """K-weighting power response times the one-sided bin weights, for rfft of `block`."""
+    h2 = k_weighting_power(torch.fft.rfftfreq(block, 1.0 / sr).to(torch.float64), sr)
+    weight = torch.full_like(h2, 2.0)
+    weight[0] = 1.0
+    if block % 2 == 0:
+        weight[-1] = 1.0
+    return (h2 * weight / block ** 2).float()
 
 
 def k_weighting_power(freqs: torch.Tensor, sr: int) -> torch.Tensor:
@@ -38,7 +50,7 @@ def k_weighting_power(freqs: torch.Tensor, sr: int) -> torch.Tensor:
             reference="ITU-R BS.1770-4 integrated loudness: K-weighting, 400 ms blocks with "
                       "75 % overlap, absolute gate -70 LUFS, relative gate -10 LU; mono")
 def lufs(a) -> torch.Tensor:
-    x = a.x.to(torch.float64)
+    x = a.x
     block = int(round(0.4 * a.sr))
     step = int(round(0.1 * a.sr))
     if x.shape[-1] < block:  # a clip shorter than one block is one block
@@ -46,12 +58,7 @@ def lufs(a) -> torch.Tensor:
     blocks = x.unfold(-1, block, step)  # [B, J, block]
     # Mean square of the K-weighted block by Parseval: sum |X|^2 |H|^2 over the spectrum.
     spec = torch.fft.rfft(blocks, dim=-1).abs().pow(2)
-    weight = torch.full((spec.shape[-1],), 2.0, dtype=torch.float64)
-    weight[0] = 1.0
-    if block % 2 == 0:
-        weight[-1] = 1.0
-    h2 = k_weighting_power(torch.fft.rfftfreq(block, 1.0 / a.sr).to(torch.float64), a.sr)
-    z = (spec * h2 * weight).sum(-1) / block ** 2  # [B, J]
+    z = (spec @ _k_weighting_block(block, a.sr)).double()  # [B, J]
     level = -0.691 + 10 * torch.log10(z.clamp_min(1e-30))
     gated = level > -70.0
     mean_abs = (z * gated).sum(-1) / gated.sum(-1).clamp_min(1)

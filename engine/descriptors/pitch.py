@@ -56,7 +56,7 @@ def _voiced_median(values, aperiodicity, energy):
     voiced = audible & (aperiodicity < THRESHOLD)
     use = torch.where(voiced.any(-1, keepdim=True), voiced, audible)
     masked = torch.where(use, values, torch.full_like(values, float("nan")))
-    return masked.nanmedian(-1).values
+    return masked.nanmedian(-1).values.nan_to_num(0.0)  # no audible frame (e.g. pure DC): 0 Hz
 
 
 @descriptor("f0", unit="Hz", range=(FMIN, FMAX), scale="log",
@@ -73,4 +73,5 @@ def f0(a) -> torch.Tensor:
 def harmonicity(a) -> torch.Tensor:
     _, aperiodicity, energy = a.shared(_yin)
     audible = energy > energy.amax(-1, keepdim=True) * 1e-3
-    return torch.where(audible, 1 - aperiodicity, torch.full_like(aperiodicity, float("nan"))).nanmedian(-1).values
+    values = torch.where(audible, 1 - aperiodicity, torch.full_like(aperiodicity, float("nan")))
+    return values.nanmedian(-1).values.nan_to_num(0.0)

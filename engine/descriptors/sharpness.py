@@ -3,6 +3,7 @@ import torch
 
 from . import zwicker
 from .registry import descriptor
+from .roughness import roughness
 
 # DIN 45692 weighting: 1 up to 15.8 Bark, rising exponentially above.
 _G = torch.where(zwicker.Z <= 15.8, torch.ones_like(zwicker.Z), 0.15 * torch.exp(0.42 * (zwicker.Z - 15.8)) + 0.85)
@@ -16,3 +17,10 @@ def sharpness(a) -> torch.Tensor:
     n = pattern.sum(-1) * zwicker.DZ
     s = 0.11 * (pattern * _G * zwicker.Z).sum(-1) * zwicker.DZ / n.clamp_min(1e-12)
     return (s * n).sum(-1) / n.sum(-1).clamp_min(1e-12)
+
+
+@descriptor("harshness", unit="acum+asper", range=(0.0, 10.0),
+            reference="NOT a validated model: a documented composite, sharpness (DIN 45692, acum) + "
+                      "roughness (Daniel & Weber, asper), offered because musicians ask for 'harsh'")
+def harshness(a) -> torch.Tensor:
+    return sharpness(a) + roughness(a)

@@ -22,3 +22,15 @@ def flatness(a) -> torch.Tensor:
     p = a.power[:, 1:].mean(-1)  # averaging frames first keeps noise near 1, not e^-gamma
     p = p + 1e-10 * p.amax(-1, keepdim=True) + 1e-20
     return torch.exp(torch.log(p).mean(-1)) / p.mean(-1)
+
+
+@descriptor("spread", unit="Hz", range=(10.0, 10000.0), scale="log",
+            reference="spectral spread: standard deviation of frequency around the centroid under "
+                      "the magnitude spectrum per frame (Peeters 2004); energy-weighted mean over frames")
+def spread(a) -> torch.Tensor:
+    mag = a.magnitude
+    total = mag.sum(1).clamp_min(1e-12)
+    centroid = (mag * a.freqs[:, None]).sum(1) / total
+    var = (mag * (a.freqs[:, None] - centroid[:, None]) ** 2).sum(1) / total
+    w = a.frame_energy
+    return (var.sqrt() * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
