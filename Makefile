@@ -27,3 +27,23 @@ test: venv
 
 clean:
 	rm -rf out build dist
+
+# Benchmarks against the reference libraries (mosqito, timbral_models) run in their own
+# environment: they are for validation only and must not touch the project's torch.
+BENCH_VENV := .venv-bench
+BENCH_PY   := $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed: pyproject.toml
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q --upgrade pip
+	$(BENCH_PY) -m pip install -q torch==2.13.0
+	$(BENCH_PY) -m pip install -q -e .
+	$(BENCH_PY) -m pip install -q librosa pyloudnorm six
+	$(BENCH_PY) -m pip install -q --no-deps mosqito pyuff timbral_models
+	$(BENCH_PY) -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	touch $@
+
+.PHONY: bench
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_PY) bench/descriptors_vs_reference.py
+	$(BENCH_PY) bench/build_speed.py

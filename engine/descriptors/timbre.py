@@ -99,9 +99,9 @@ def hardness(a) -> torch.Tensor:
     centroid = ((early * freqs).sum(-1) / early.sum(-1).clamp_min(1e-30)).clamp_min(200.0)
     midband = (a.shared(zwicker.loudness_pattern) * MID_REGION).sum(-1).mean(-1).clamp_min(1e-6)
     # HPSS (Fitzgerald 2010): medians across time (harmonic) and frequency (percussive),
-    # on the spectrogram pooled to 4-bin bands (the ratio needs no finer detail)
-    power = torch.nn.functional.avg_pool1d(a.power.transpose(1, 2), 4).transpose(1, 2)
-    k = 9
+    # on the spectrogram pooled to 16-bin bands (the ratio needs no finer detail)
+    power = torch.nn.functional.avg_pool1d(a.power.transpose(1, 2), 16).transpose(1, 2)
+    k = 5
     pad_t = torch.nn.functional.pad(power, (k // 2, k // 2), mode="replicate")
     harmonic = pad_t.unfold(-1, k, 1).median(-1).values
     pad_f = torch.nn.functional.pad(power.transpose(1, 2), (k // 2, k // 2), mode="replicate")
