@@ -13,16 +13,21 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import pearsonr
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
 from . import __version__, demo, descriptors
 from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, write_json
-from .dataset import render
+from .control import RegressionController, TandemController
+from .dataset import clip_frames, render
+from .evaluate import control_accuracy, near_duplicates, noise_floor, steer_selectivity
+from .examples import write_examples
+from .explain import explain
 from .generator import Generator, GeneratorError
+from .grids import build_grids
 from .normalise import DescriptorScaler
+from .report import write_report
 from .sampling import SAMPLERS, LatentSampler
 from .surrogate import MLPRegressor, SemanticSurrogate, method_labels
 
@@ -50,25 +55,16 @@ def parse_args(argv=None):
     p.add_argument("--control-samples", type=int, default=256,
                    help="held-out targets re-decoded to measure control accuracy")
     p.add_argument("--epochs", type=int, default=300, help="surrogate training epochs")
+    p.add_argument("--tandem-steps", type=int, default=4000, help="training steps of the tandem controller")
+    p.add_argument("--checks", type=int, default=24,
+                   help="held-out latents re-decoded for the noise floor and steering checks")
+    p.add_argument("--grid-resolution", type=int, default=32, help="cells per side of the latent heatmaps")
     args = p.parse_args(argv)
     if args.generator and args.demo:
         p.error("give a generator file or --demo, not both")
     if args.samples < 50:
         p.error("--samples must be at least 50 (a held-out split needs a few)")
     return args
-
-
-def control_accuracy(generator, scaler, controller, targets, render_kw) -> np.ndarray:
-    """Decode the latents the controller picks for `targets` (normalised) and measure
-    them again: returns the measured normalised descriptors."""
-    z = controller.predict(targets).astype(np.float32)
-    raw = render(generator, z, scaler.names, desc="control check", **render_kw)
-    return scaler.transform(raw)
-
-
-def score(requested: np.ndarray, measured: np.ndarray) -> tuple:
-    r = pearsonr(requested, measured).statistic if np.std(measured) > 0 else 0.0
-    return float(r), float(r2_score(requested, measured))
 
 
 def build(args) -> dict:
@@ -103,31 +99,59 @@ def build(args) -> dict:
     t_render = time.time()
     raw = render(generator, latents, names, cache=partial / "render", **render_kw)
     t_fit = time.time()
-    if render.computed == 0:
-        print(f"all {args.samples} clips came from the cache in {partial}")
 
     scaler = DescriptorScaler(names).fit(raw)
     y = scaler.transform(raw)
     idx_train, idx_test = train_test_split(np.arange(len(latents)), test_size=0.2, random_state=args.seed)
-    fit_kw = dict(epochs=args.epochs, seed=args.seed)
     print("fitting surrogates ...")
-    describer = MLPRegressor(**fit_kw).fit(latents[idx_train], y[idx_train])
-    controller = MLPRegressor(**fit_kw).fit(y[idx_train], latents[idx_train])
+    describer = MLPRegressor(epochs=args.epochs, seed=args.seed).fit(latents[idx_train], y[idx_train])
+    regression = RegressionController(
+        MLPRegressor(epochs=args.epochs, seed=args.seed).fit(y[idx_train], latents[idx_train]), len(names))
+    tandem = TandemController(steps=args.tandem_steps, seed=args.seed).fit(
+        y[idx_train], latents[idx_train], describer.module_)
+    lows, highs = np.percentile(latents, [0.5, 99.5], axis=0)
 
     t_control = time.time()
-    predicted = describer.predict(latents[idx_test])
     targets = y[idx_test[:args.control_samples]]
-    measured = control_accuracy(generator, scaler, controller, targets, render_kw)
-    metrics = {"samples": int(args.samples), "build_seconds": None, "descriptors": {},
-               "seconds": {"decode_describe": round(t_fit - t_render, 2), "fit": round(t_control - t_fit, 2),
-                           "control_check": round(time.time() - t_control, 2)}}
-    for j, n in enumerate(names):
-        r, r2 = score(targets[:, j], measured[:, j])
-        metrics["descriptors"][n] = {"forward_r2": float(r2_score(y[idx_test, j], predicted[:, j])),
-                                     "control_r": r, "control_r2": r2}
+    by_tandem, measured_tandem = control_accuracy(generator, scaler, tandem, targets, render_kw, "control (tandem)")
+    by_regression, measured_regression = control_accuracy(generator, scaler, regression, targets, render_kw,
+                                                          "control (regression)")
+    mean_r2 = lambda scores: np.mean([m["control_r2"] for m in scores.values()])  # noqa: E731
+    use_tandem = mean_r2(by_tandem) >= mean_r2(by_regression)
+    chosen, measured = (by_tandem, measured_tandem) if use_tandem else (by_regression, measured_regression)
+    # partial targets need the tandem controller whichever wins on absolute targets
+    duplicates = near_duplicates(y, names)
+    dup_matrix = [[float(m in duplicates[n]) for m in names] for n in names]
+    surrogate = SemanticSurrogate(describer.module_, tandem.module_, (tandem if use_tandem else regression).module_,
+                                  names, generator.latent_size, generator.hop, latents.mean(0), latents.std(0),
+                                  lows, highs, dup_matrix)
 
-    surrogate = SemanticSurrogate(describer.module_, controller.module_, names,
-                                  generator.latent_size, generator.hop)
+    checks = y[idx_test][-args.checks:], latents[idx_test][-args.checks:]
+    floor = noise_floor(generator, scaler, checks[1], render_kw)
+    steering = steer_selectivity(generator, scaler, surrogate, checks[1], duplicates, render_kw)
+    exposed = [n for n in ("loudness", "brightness", "roughness", "f0") if n in names]
+    steering_exposed = steer_selectivity(generator, scaler, surrogate, checks[1], duplicates, render_kw,
+                                         exposed=exposed) if len(exposed) > 1 else {}
+    predicted = describer.predict(latents[idx_test])
+    reference = np.median(latents, axis=0)
+    explanation = explain(describer, surrogate, latents[idx_test], y[idx_test], y, names, reference)
+
+    metrics = {"samples": int(args.samples), "build_seconds": None, "controller": "tandem" if use_tandem else "regression",
+               "descriptors": {}}
+    for j, n in enumerate(names):
+        metrics["descriptors"][n] = {
+            "forward_r2": float(r2_score(y[idx_test, j], predicted[:, j])), **chosen[n],
+            "regression_control_r": by_regression[n]["control_r"], "regression_control_r2": by_regression[n]["control_r2"],
+            "tandem_control_r": by_tandem[n]["control_r"], "tandem_control_r2": by_tandem[n]["control_r2"],
+            "noise_floor_r2": floor[n], **steering[n]}
+    metrics["explain"] = explanation
+    metrics["steer_exposed"] = steering_exposed
+
+    print("mapping the latent space ...")
+    grids = build_grids(surrogate, scaler, explanation["importance"], reference, lows, highs, generator,
+                        render_kw, resolution=args.grid_resolution)
+    metrics["grid_fidelity"] = grids["fidelity"]
+    t_write = time.time()
     with BundleWriter(out) as folder:
         if bundled_generator:
             shutil.copyfile(gen_path, folder / "generator.ts")
@@ -135,8 +159,14 @@ def build(args) -> dict:
         np.savez_compressed(folder / "dataset.npz", latents=latents, descriptors_raw=raw,
                             descriptors=y.astype(np.float32), names=np.array(names),
                             train=idx_train, test=idx_test)
+        write_json(folder / "grids.json", grids)
+        examples = write_examples(generator, latents, y, names, folder / "examples",
+                                  clip_frames(generator, args.clip_seconds), 2, args.seed)
+        metrics["seconds"] = {"decode_describe": round(t_fit - t_render, 2), "fit": round(t_control - t_fit, 2),
+                              "checks": round(t_write - t_control, 2)}
         metrics["build_seconds"] = round(time.time() - t0, 2)
         metrics["build_seconds_per_1000"] = round(metrics["build_seconds"] / args.samples * 1000, 2)
+        index = write_report(folder / "report", metrics, grids, targets, measured, examples)
         write_json(folder / "metrics.json", metrics)
         write_json(folder / "manifest.json", {
             "schema_version": SCHEMA_VERSION,
@@ -145,11 +175,14 @@ def build(args) -> dict:
             "latent_size": generator.latent_size, "hop": generator.hop, "sr": generator.sr,
             "channels": generator.channels,
             "descriptors": scaler.to_manifest(),
-            "surrogate": {"file": "surrogate.ts",
-                          "methods": {m: method_labels(surrogate, m) for m in ("forward", "describe")}},
+            "surrogate": {"file": "surrogate.ts", "controller": metrics["controller"],
+                          "methods": {m: method_labels(surrogate, m) for m in ("forward", "control", "describe", "steer")}},
+            "latent_reference": [float(v) for v in reference],
+            "latent_range": {"low": lows.tolist(), "high": highs.tolist()},
             "sampler": sampler.settings(),
             "clip": {"seconds": args.clip_seconds, "warmup_frames": 2, "batch_size": args.batch_size},
             "split": {"train": len(idx_train), "test": len(idx_test), "control": len(targets)},
+            "grids": "grids.json", "examples": examples, "report": "report/index.html",
             "metrics": "metrics.json",
             "versions": {p: version(p) for p in ("torch", "numpy", "scikit-learn", "nn-tilde", "scipy")}
             | {"engine": __version__},
@@ -157,14 +190,17 @@ def build(args) -> dict:
     shutil.rmtree(partial, ignore_errors=True)
     print_table(metrics)
     print(f"bundle written to {out}/")
+    print(f"report: {out / 'report' / index.name}")
     return metrics
 
 
 def print_table(metrics: dict):
     rows = metrics["descriptors"]
-    print(f"\n{'descriptor':<14}{'forward_r2':>11}{'control_r':>11}{'control_r2':>11}")
+    print(f"\n{'descriptor':<14}{'forward_r2':>11}{'control_r':>11}{'control_r2':>11}{'regr_r2':>9}{'steer':>7}")
     for n, m in rows.items():
-        print(f"{n:<14}{m['forward_r2']:>11.3f}{m['control_r']:>11.3f}{m['control_r2']:>11.3f}")
+        print(f"{n:<14}{m['forward_r2']:>11.3f}{m['control_r']:>11.3f}{m['control_r2']:>11.3f}"
+              f"{m['regression_control_r2']:>9.3f}{m['steer_ratio']:>7.1f}")
+    print(f"controller: {metrics['controller']}")
     print(f"\n{metrics['samples']} samples in {metrics['build_seconds']:.1f} s "
           f"({metrics['build_seconds_per_1000']:.1f} s per 1,000 samples)")
 

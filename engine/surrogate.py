@@ -5,7 +5,7 @@
 (descriptors -> latent) into one nn~-compatible TorchScript file (DESIGN §4.3).
 """
 import copy
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import nn_tilde
 import numpy as np
@@ -94,30 +94,118 @@ class MLPRegressor:
 
 
 class SemanticSurrogate(nn_tilde.Module):
-    """nn~-compatible surrogate: `forward` descriptor targets -> latent and `describe`
-    latent -> descriptors, both at latent rate ([batch, channels, frames]), in the
-    bundle's normalised descriptor units."""
+    """nn~-compatible surrogate, at latent rate ([batch, channels, frames]), descriptors in
+    the bundle's normalised units:
 
-    def __init__(self, describer: nn.Module, controller: nn.Module, names: Sequence[str],
-                 latent_size: int, hop: int):
+    - `forward`: D descriptor targets -> latent (absolute control, by whichever
+      controller measured best on re-decoded audio, anchored at the sampled centre);
+    - `control`: D targets, D mask (1 = given, 0 = free), L anchor latent -> latent
+      (partial targets that stay near the anchor; the tandem controller);
+    - `describe`: latent -> D predicted descriptors;
+    - `steer`: L latent, D deltas, D hold flags -> latent moved so the asked descriptors
+      (delta != 0) change by their deltas while the held ones stay (damped, weighted
+      Gauss-Newton on the forward surrogate's Jacobian, a few steps, kept inside the
+      sampled region). With no hold flag set, every descriptor that is neither asked
+      nor a near-duplicate of an asked one (`duplicates`) is held.
+    """
+
+    def __init__(self, describer: MLP, controller: nn.Module, absolute: nn.Module, names: Sequence[str],
+                 latent_size: int, hop: int, latent_mean, latent_std, latent_low, latent_high, duplicates,
+                 steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0):
         super().__init__()
-        self.describer = describer  # latent -> descriptors
-        self.controller = controller  # descriptors -> latent
+        self.describer = describer
+        self.controller = controller
+        self.absolute = absolute
         self.descriptor_names: List[str] = list(names)
         self.latent_size = latent_size
-        d = len(self.descriptor_names)
+        self.n_descriptors = len(self.descriptor_names)
+        self.steer_steps = steer_steps
+        self.damping = damping
+        self.asked_weight = asked_weight
+        # duplicates[i, k] = 1: descriptor k moves with i on this generator, never held against it
+        self.register_buffer("duplicates", torch.as_tensor(duplicates, dtype=torch.float32))
+        for name, v in (("latent_mean", latent_mean), ("latent_std", latent_std),
+                        ("latent_low", latent_low), ("latent_high", latent_high)):
+            self.register_buffer(name, torch.as_tensor(v, dtype=torch.float32))
+        linears = [m for m in describer.net if isinstance(m, nn.Linear)]
+        self.jac_weights: List[torch.Tensor] = [m.weight.detach() for m in linears]
+        self.jac_biases: List[torch.Tensor] = [m.bias.detach() for m in linears]
+        d = self.n_descriptors
         latent_labels = [f"(signal) latent {i}" for i in range(latent_size)]
         self.register_method("forward", d, hop, latent_size, hop,
                              input_labels=[f"(signal) {n} target" for n in names], output_labels=latent_labels)
+        self.register_method("control", 2 * d + latent_size, hop, latent_size, hop,
+                             input_labels=[f"(signal) {n} target" for n in names]
+                             + [f"(signal) {n} given (0/1)" for n in names]
+                             + [f"(signal) anchor latent {i}" for i in range(latent_size)],
+                             output_labels=latent_labels)
         self.register_method("describe", latent_size, hop, d, hop,
                              input_labels=latent_labels, output_labels=[f"(signal) {n}" for n in names])
+        self.register_method("steer", latent_size + 2 * d, hop, latent_size, hop,
+                             input_labels=latent_labels + [f"(signal) {n} delta" for n in names]
+                             + [f"(signal) hold {n} (0/1)" for n in names],
+                             output_labels=latent_labels)
+
+    def _rows(self, x: torch.Tensor) -> torch.Tensor:
+        return x.transpose(1, 2).reshape(-1, x.shape[1])
+
+    def _frames(self, rows: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return rows.reshape(x.shape[0], x.shape[2], -1).transpose(1, 2)
+
+    def _inputs(self, targets: torch.Tensor, mask: torch.Tensor, anchor: torch.Tensor) -> torch.Tensor:
+        return torch.cat([targets * mask, mask, (anchor - self.latent_mean) / self.latent_std], -1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.controller(x.transpose(1, 2)).transpose(1, 2)
+        y = self._rows(x)
+        anchor = self.latent_mean.expand(y.shape[0], self.latent_size)
+        return self._frames(self.absolute(self._inputs(y, torch.ones_like(y), anchor)), x)
+
+    @torch.jit.export
+    def control(self, x: torch.Tensor) -> torch.Tensor:
+        r = self._rows(x)
+        d = self.n_descriptors
+        return self._frames(self.controller(self._inputs(r[:, :d], r[:, d:2 * d], r[:, 2 * d:])), x)
 
     @torch.jit.export
     def describe(self, z: torch.Tensor) -> torch.Tensor:
-        return self.describer(z.transpose(1, 2)).transpose(1, 2)
+        return self._frames(self.describer(self._rows(z)), z)
+
+    @torch.jit.export
+    def jacobian(self, z: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Rows of latents [N, L] -> (descriptors [N, D], d descriptors / d latent [N, D, L]),
+        in closed form through the MLP (no autograd: nn~ runs without it)."""
+        m = self.describer
+        h = (z - m.x_mean) / m.x_std
+        jac = torch.diag(1.0 / m.x_std).expand(z.shape[0], self.latent_size, self.latent_size)
+        last = len(self.jac_weights) - 1
+        for i, (w, b) in enumerate(zip(self.jac_weights, self.jac_biases)):
+            h = h @ w.t() + b
+            jac = torch.matmul(w, jac)
+            if i < last:  # SiLU and its derivative s(h) (1 + h (1 - s(h)))
+                s = torch.sigmoid(h)
+                jac = jac * (s * (1 + h * (1 - s))).unsqueeze(-1)
+                h = h * s
+        return h * m.y_std + m.y_mean, jac * m.y_std.view(1, -1, 1)
+
+    @torch.jit.export
+    def steer(self, x: torch.Tensor) -> torch.Tensor:
+        r = self._rows(x)
+        L, d = self.latent_size, self.n_descriptors
+        z = r[:, :L]
+        delta = r[:, L:L + d]
+        hold = r[:, L + d:L + 2 * d]
+        asked = (delta != 0).float()
+        default_hold = (1 - asked) * (1 - ((asked @ self.duplicates) > 0).float())
+        hold = torch.where(hold.sum(-1, keepdim=True) > 0, hold * (1 - asked), default_hold)
+        weight = self.asked_weight * asked + hold
+        goal = self.jacobian(z)[0] + delta
+        eye = torch.eye(L).unsqueeze(0)
+        for _ in range(self.steer_steps):
+            y, jac = self.jacobian(z)
+            jtw = jac.transpose(1, 2) * weight.unsqueeze(1)
+            step = torch.linalg.solve(jtw @ jac + self.damping * eye, (jtw @ (goal - y).unsqueeze(-1))).squeeze(-1)
+            z = torch.maximum(torch.minimum(z + step, self.latent_high), self.latent_low)
+        return self._frames(z, x)
 
     @torch.jit.export
     def get_descriptor_names(self) -> List[str]:

@@ -1,0 +1,154 @@
+"""The build report: report/index.html with PNG plots and the metrics table."""
+import html
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+CONTROL_R, CONTROL_R2 = 0.9, 0.8  # the acceptance line for "reachable"
+
+
+def _save(fig, path: Path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path.name
+
+
+def plot_heatmaps(grids: dict, folder: Path) -> str:
+    view = grids["latent_views"][0]
+    names = grids["descriptors"]
+    cols = 5
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.8 * rows), squeeze=False)
+    extent = [view["x_values"][0], view["x_values"][-1], view["y_values"][0], view["y_values"][-1]]
+    labels = grids["dimension_labels"]
+    for ax, n in zip(axes.flat, names):
+        im = ax.imshow(np.array(view["grids"][n]), origin="lower", extent=extent, aspect="auto", cmap="viridis")
+        ax.set_title(n, fontsize=9)
+        ax.set_xlabel(f"latent {view['x']} ({labels[str(view['x'])]})", fontsize=7)
+        ax.set_ylabel(f"latent {view['y']} ({labels[str(view['y'])]})", fontsize=7)
+        fig.colorbar(im, ax=ax, fraction=0.046)
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    return _save(fig, folder / "heatmaps.png")
+
+
+def plot_labels(grids: dict, folder: Path) -> str:
+    names = grids["descriptors"]
+    views = grids["latent_views"][:6]
+    fig, axes = plt.subplots(1, len(views), figsize=(3.2 * len(views), 3.4), squeeze=False)
+    cmap = plt.get_cmap("tab20", len(names))
+    for ax, v in zip(axes.flat, views):
+        ax.imshow(np.array(v["labels"]), origin="lower", cmap=cmap, vmin=-0.5, vmax=len(names) - 0.5, aspect="auto")
+        ax.set_title(f"latent {v['x']} x {v['y']}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=cmap(k)) for k in range(len(names))]
+    fig.legend(handles, names, loc="lower center", ncol=min(7, len(names)), fontsize=7)
+    fig.subplots_adjust(bottom=0.25)
+    fig.savefig(folder / "labels.png", dpi=80)
+    plt.close(fig)
+    return "labels.png"
+
+
+def plot_planes(grids: dict, folder: Path) -> str:
+    planes = grids["descriptor_planes"]
+    fig, axes = plt.subplots(1, len(planes), figsize=(3.2 * len(planes), 3.0), squeeze=False)
+    for ax, p in zip(axes.flat, planes):
+        im = ax.imshow(np.array(p["error"]), origin="lower", extent=[0, 1, 0, 1], cmap="magma_r", vmin=0, vmax=0.5)
+        ax.set_xlabel(f"{p['x']} target", fontsize=8)
+        ax.set_ylabel(f"{p['y']} target", fontsize=8)
+        ax.set_title("distance to target", fontsize=8)
+        fig.colorbar(im, ax=ax, fraction=0.046)
+    return _save(fig, folder / "planes.png")
+
+
+def plot_importance(importance: dict, folder: Path) -> str:
+    names = list(importance)
+    m = np.array([importance[n] for n in names])
+    fig, ax = plt.subplots(figsize=(1.0 + 0.5 * m.shape[1], 0.4 * len(names) + 1.2))
+    im = ax.imshow(np.clip(m, 0, None), cmap="viridis", aspect="auto")
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_xticks(range(m.shape[1]), [f"z{i}" for i in range(m.shape[1])], fontsize=8)
+    ax.set_title("permutation importance (drop in R²)", fontsize=9)
+    fig.colorbar(im, ax=ax)
+    return _save(fig, folder / "importance.png")
+
+
+def plot_control(requested: np.ndarray, measured: np.ndarray, names, folder: Path) -> str:
+    cols = 5
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(2.8 * cols, 2.7 * rows), squeeze=False)
+    for j, (ax, n) in enumerate(zip(axes.flat, names)):
+        ax.scatter(requested[:, j], measured[:, j], s=5, alpha=0.6)
+        ax.plot([0, 1], [0, 1], color="grey", lw=0.8)
+        ax.set_title(n, fontsize=9)
+        ax.set_xlabel("requested", fontsize=7)
+        ax.set_ylabel("measured", fontsize=7)
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    return _save(fig, folder / "control.png")
+
+
+def unreachable(metrics: dict) -> dict:
+    """Descriptors whose control misses the line, with the reason measured."""
+    out = {}
+    for n, m in metrics["descriptors"].items():
+        if m["control_r"] >= CONTROL_R and m["control_r2"] >= CONTROL_R2:
+            continue
+        if m.get("noise_floor_r2", 1.0) < 0.9:
+            why = f"the generator is not repeatable for it (same latent twice: R² {m['noise_floor_r2']:.2f})"
+        elif m["forward_r2"] < 0.9:
+            why = (f"it is not a smooth function of the latent at this sample size (forward R² "
+                   f"{m['forward_r2']:.2f}): the descriptor varies at finer scale than the surrogate resolves")
+        else:
+            why = "the inverse lands off target though the forward map is learnt"
+        out[n] = why
+    return out
+
+
+def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, examples: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = list(metrics["descriptors"])
+    figures = [("Heatmaps of the two most important latent dimensions", plot_heatmaps(grids, folder)),
+               ("Which descriptor dominates each cell", plot_labels(grids, folder)),
+               ("Descriptor planes: how close partial control lands", plot_planes(grids, folder)),
+               ("Latent dimensions driving each descriptor", plot_importance(metrics["explain"]["importance"], folder)),
+               ("Control: requested vs measured on re-decoded audio", plot_control(requested, measured, names, folder))]
+    cols = ["forward_r2", "control_r", "control_r2", "regression_control_r", "regression_control_r2",
+            "steer_ratio", "noise_floor_r2"]
+    rows = []
+    for n, m in metrics["descriptors"].items():
+        cells = "".join(f"<td>{m[c]:.3f}</td>" if isinstance(m.get(c), float) else "<td>-</td>" for c in cols)
+        interp = metrics["explain"]["interpretability"][n]
+        rows.append(f"<tr><th>{html.escape(n)}</th>{cells}<td>z{interp['dimension']}: {interp['r2']:.2f}</td></tr>")
+    misses = unreachable(metrics)
+    miss_html = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(w)}</li>" for n, w in misses.items()) or \
+        "<li>none: every descriptor reaches control r ≥ 0.9 and R² ≥ 0.8</li>"
+    ex_html = "".join(
+        f"<tr><th>{html.escape(n)}</th>" + "".join(
+            f"<td>{end}: " + " ".join(f'<a href="../{e["file"]}">{e["value"]:.2f}</a>' for e in ends[end]) + "</td>"
+            for end in ("low", "high")) + "</tr>" for n, ends in examples.items())
+    fig_html = "".join(f'<h2>{html.escape(t)}</h2><img src="{f}" alt="{html.escape(t)}">' for t, f in figures)
+    extra = "".join(f'<h2>{html.escape(t)}</h2><img src="{f}" alt="{html.escape(t)}">'
+                    for t, f in metrics.get("extra_figures", []))
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>semantic~ report</title>
+<style>body{{font-family:sans-serif;max-width:1200px;margin:auto}}td,th{{padding:2px 8px;text-align:right}}
+img{{max-width:100%}}</style></head><body>
+<h1>semantic~ bundle report</h1>
+<p>{metrics['samples']} samples, built in {metrics['build_seconds']:.0f} s; controller: <b>{metrics['controller']}</b>.
+Grid fidelity on {grids['fidelity']['cells']} decoded cells: mean |error| {grids['fidelity']['latent_mae']:.3f}
+(normalised units).</p>
+<h2>Metrics</h2><table><tr><th></th>{''.join(f'<th>{c}</th>' for c in cols)}<th>best single dim R²</th></tr>
+{''.join(rows)}</table>
+<h2>Descriptors control cannot reach</h2><ul>{miss_html}</ul>
+{fig_html}{extra}
+<h2>Examples (normalised value)</h2><table>{ex_html}</table>
+</body></html>"""
+    index = folder / "index.html"
+    index.write_text(page)
+    return index

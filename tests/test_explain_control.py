@@ -1,0 +1,143 @@
+"""Explanations, control, steering, grids and the report, on a generator whose answer is
+known (tests/known.py), and the play/transfer API."""
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from engine import bundle as bundle_mod
+from engine.build import build, parse_args
+from engine.generator import Generator
+from engine.dataset import decode_clips
+from engine.descriptors import describe
+from engine.play import frame_targets, play
+from tests.known import KnownSine
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("known")
+    gen = folder / "sine.ts"
+    torch.jit.script(KnownSine()).save(str(gen))
+    out = folder / "sine.semantic"
+    metrics = build(parse_args([str(gen), "--out", str(out), "--samples", "384", "--descriptors", "f0,lufs",
+                                "--epochs", "150", "--tandem-steps", "1500", "--control-samples", "48",
+                                "--checks", "8", "--grid-resolution", "12", "--jobs", "1"]))
+    return out, metrics
+
+
+def test_importance_finds_the_driving_dimensions(known):
+    _, metrics = known
+    imp = metrics["explain"]["importance"]
+    assert int(np.argmax(imp["f0"])) == 0 and int(np.argmax(imp["lufs"])) == 1
+    assert max(imp["f0"][2:]) < 0.05 * imp["f0"][0]
+    assert max(imp["lufs"][2:]) < 0.05 * imp["lufs"][1]
+    interp = metrics["explain"]["interpretability"]
+    assert interp["f0"]["dimension"] == 0 and interp["f0"]["r2"] > 0.8
+    assert interp["lufs"]["dimension"] == 1
+
+
+def test_sensitivity_is_the_jacobian(known):
+    _, metrics = known
+    jac = np.array(metrics["explain"]["sensitivity_at_reference"])  # [D, L]
+    assert jac.shape == (2, 4)
+    assert abs(jac[0, 0]) > 5 * abs(jac[0, 1]) and abs(jac[1, 1]) > 5 * abs(jac[1, 0])
+
+
+def test_control_lands_on_the_closed_form_answer(known):
+    out, metrics = known
+    assert metrics["descriptors"]["f0"]["control_r"] > 0.95
+    b = bundle_mod.load(out)
+    s = b.load_surrogate()
+    f0 = next(d for d in b.manifest["descriptors"] if d["name"] == "f0")["normalisation"]
+    z = s.forward(torch.tensor([[[0.5], [0.5]]]))[0, :, 0]
+    wanted_hz = math.exp(f0["lo"] + 0.5 * (f0["hi"] - f0["lo"]))
+    assert f0_from_latent(z[0].item()) == pytest.approx(wanted_hz, rel=0.05)
+
+
+def f0_from_latent(z0):
+    from tests.known import f0_of
+    return f0_of(z0)
+
+
+def test_partial_target_stays_near_the_anchor(known):
+    out, _ = known
+    s = bundle_mod.load(out).load_surrogate()
+    anchor = torch.tensor([0.3, 1.2, -0.5, 0.4])
+    x = torch.cat([torch.tensor([0.8, 0.0]), torch.tensor([1.0, 0.0]), anchor])[None, :, None]
+    z = s.control(x)[0, :, 0]
+    assert abs(z[1].item() - 1.2) < 0.3  # level untouched: lufs was left free
+    assert f0_from_latent(z[0].item()) > f0_from_latent(0.3)  # pitch went up to 0.8
+
+
+def test_steer_moves_the_asked_descriptor_only(known):
+    out, metrics = known
+    s = bundle_mod.load(out).load_surrogate()
+    z = torch.tensor([0.0, 0.0, 0.2, -0.3])
+    moved = s.steer(torch.cat([z, torch.tensor([0.15, 0.0, 0.0, 0.0])])[None, :, None])[0, :, 0]
+    assert moved[0].item() - z[0].item() > 0.05  # pitch dimension moved up
+    assert abs(moved[1].item() - z[1].item()) < 0.2 * abs(moved[0].item() - z[0].item())
+    assert metrics["descriptors"]["f0"]["steer_ratio"] >= 3
+    assert metrics["descriptors"]["lufs"]["steer_ratio"] >= 3
+
+
+def test_grids_follow_the_schema(known):
+    out, _ = known
+    g = json.loads((out / "grids.json").read_text())
+    n = g["resolution"]
+    assert g["schema_version"] == 1 and g["descriptors"] == ["f0", "lufs"]
+    assert len(g["latent_views"]) == len(g["latent_dims"]) * (len(g["latent_dims"]) - 1) // 2
+    assert set(g["dimension_labels"]) == {"0", "1", "2", "3"}
+    assert g["dimension_labels"]["0"] == "f0" and g["dimension_labels"]["1"] == "lufs"
+    for v in g["latent_views"]:
+        assert len(v["x_values"]) == len(v["y_values"]) == n
+        for name in g["descriptors"]:
+            assert np.array(v["grids"][name]).shape == (n, n)
+        labels = np.array(v["labels"])
+        assert labels.shape == (n, n) and labels.min() >= 0 and labels.max() < len(g["label_names"])
+    view01 = next(v for v in g["latent_views"] if {v["x"], v["y"]} == {0, 1})
+    f0 = np.array(view01["grids"]["f0"])
+    axis = 1 if view01["x"] == 0 else 0  # f0 rises along latent 0
+    assert np.all(np.diff(f0.mean(axis=1 - axis)) > 0)
+    for p in g["descriptor_planes"]:
+        assert np.array(p["error"]).shape == (g["plane_resolution"],) * 2
+    assert g["fidelity"]["cells"] > 0 and g["fidelity"]["latent_r2"]["f0"] > 0.8
+
+
+def test_report_renders_and_links_existing_files(known):
+    out, _ = known
+    page = (out / "report" / "index.html").read_text()
+    links = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(l.endswith(".png") for l in links) and any(l.endswith(".wav") for l in links)
+    for link in links:
+        assert (out / "report" / link).resolve().is_file(), link
+
+
+def test_examples_are_listed_and_ordered(known):
+    out, _ = known
+    m = bundle_mod.load(out).manifest
+    ex = m["examples"]["f0"]
+    assert ex["low"][0]["value"] < ex["high"][0]["value"]
+    for e in ex["low"] + ex["high"]:
+        assert (out / e["file"]).is_file()
+
+
+def test_frame_targets_interpolate_and_leave_free():
+    seq = {"points": [{"time": 0.0, "targets": {"a": 0.0}}, {"time": 1.0, "targets": {"a": 1.0}}]}
+    t, m = frame_targets(seq, ["a", "b"], frames=4, frame_seconds=0.5)
+    assert np.allclose(t[:, 0], [0.25, 0.75, 1.0, 1.0]) and m[:, 0].all() and not m[:, 1].any()
+    with pytest.raises(ValueError, match="does not have"):
+        frame_targets({"points": [{"time": 0, "targets": {"zzz": 1}}]}, ["a"], 2, 0.5)
+
+
+def test_play_follows_a_sweep(known):
+    out, _ = known
+    seq = {"points": [{"time": 0.0, "targets": {"f0": 0.1}}, {"time": 2.0, "targets": {"f0": 0.9}}], "duration": 2.0}
+    audio, z, sr = play(out, seq)
+    assert sr == 48000 and audio.shape[0] == 1 and audio.shape[1] >= 2 * 48000
+    halves = torch.tensor(audio[0, : 2 * 48000]).view(2, -1)
+    f0 = describe(halves, sr, ["f0"])["f0"]
+    assert f0[1] > 1.3 * f0[0]
