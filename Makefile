@@ -6,7 +6,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO   := out/demo.semantic
 
-.PHONY: venv demo test clean
+BUILD  := build
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: venv system-deps externals demo test clean
 
 venv: $(STAMP)
 
@@ -19,14 +22,29 @@ $(STAMP): pyproject.toml
 	$(PY) -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	touch $@
 
-demo: venv
-	$(PY) -m engine.build --out $(DEMO)
+# Pure Data (the real-time path is tested in it) and the toolchain for the externals
+system-deps:
+	@if ! command -v pd >/dev/null || [ ! -f /usr/include/pd/m_pd.h ] || ! command -v cmake >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq puredata-core puredata-dev cmake g++ ; \
+	fi
 
-test: venv
+# the core, the Pd external (dist/pd/semantic~/) and the C++ tests
+externals: venv system-deps
+	cmake -S . -B $(BUILD) -DPython_EXECUTABLE=$(abspath $(PY)) \
+	  -DCMAKE_PREFIX_PATH="$$($(PY) -c 'import torch,pybind11;print(torch.utils.cmake_prefix_path+";"+pybind11.get_cmake_dir())')" > /dev/null
+	cmake --build $(BUILD) -j2
+
+demo: venv externals
+	$(PY) -m engine.build --out $(DEMO)
+	$(PY) -m tools.pd sweep $(DEMO) out/demo-sweep.wav
+
+test: venv externals
+	cd $(BUILD) && ctest --output-on-failure
 	$(PY) -m pytest -q tests
 
 clean:
-	rm -rf out build dist
+	rm -rf out $(BUILD) dist
 
 # Benchmarks against the reference libraries (mosqito, timbral_models) run in their own
 # environment: they are for validation only and must not touch the project's torch.

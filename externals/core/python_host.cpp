@@ -1,0 +1,98 @@
+#include "python_host.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <dlfcn.h>
+#include <mutex>
+#include <stdexcept>
+
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+#include <torch/csrc/jit/python/pybind_utils.h>
+
+namespace py = pybind11;
+
+#ifndef SEMANTIC_DEFAULT_PYTHON
+#define SEMANTIC_DEFAULT_PYTHON "python3"
+#endif
+
+namespace semantic {
+
+float Normalisation::to_normalised(float raw) const {
+    double w = log ? std::log(std::max(1e-9, double(raw))) : double(raw);
+    return float((w - lo) / (hi - lo));
+}
+
+std::string choose_python(const std::string& attribute) {
+    if (!attribute.empty()) return attribute;
+    if (const char* env = std::getenv("SEMANTIC_PYTHON")) return env;
+    return SEMANTIC_DEFAULT_PYTHON;
+}
+
+namespace {
+
+std::once_flag started;
+std::string started_with;  // the first object's choice holds for the whole process
+
+// PyConfig with program_name = the environment's python, so a host started with a
+// clean environment still finds that environment's stdlib and site-packages.
+void start_interpreter(const std::string& python) {
+    std::call_once(started, [&] {
+        started_with = python;
+#ifdef SEMANTIC_LIBPYTHON
+        // hosts dlopen externals privately; Python's extension modules need libpython's
+        // symbols in the global scope
+        dlopen(SEMANTIC_LIBPYTHON, RTLD_NOW | RTLD_GLOBAL);
+#endif
+        PyConfig config;
+        PyConfig_InitPythonConfig(&config);
+        config.install_signal_handlers = 0;  // the host owns SIGINT
+        PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, python.c_str());
+        if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
+        PyConfig_Clear(&config);
+        if (PyStatus_Exception(status))
+            throw std::runtime_error(std::string("cannot start Python from ") + python + ": " +
+                                     (status.err_msg ? status.err_msg : "unknown error"));
+        PyEval_SaveThread();  // release the GIL: loads take it when they need it
+    });
+}
+
+}  // namespace
+
+ModelsPtr load_models(const std::string& bundle, const std::vector<std::string>& exposed,
+                      const std::string& python) {
+    start_interpreter(python);
+    py::gil_scoped_acquire gil;
+    try {
+        py::dict d = py::module_::import("engine.runtime").attr("load_for_host")(bundle, exposed);
+        auto m = std::make_shared<Models>();
+        m->surrogate = d["surrogate"].cast<torch::jit::Module>();
+        m->generator = d["generator"].cast<torch::jit::Module>();
+        m->names = d["names"].cast<std::vector<std::string>>();
+        m->latent = d["latent"].cast<int>();
+        m->hop = d["hop"].cast<int>();
+        m->sr = d["sr"].cast<int>();
+        m->channels = d["channels"].cast<int>();
+        m->latent_mean = d["latent_mean"].cast<std::vector<float>>();
+        m->path = d["path"].cast<std::string>();
+        m->generator_name = d["generator_name"].cast<std::string>();
+        for (auto item : d["normalisation"]) {
+            auto t = item.cast<py::tuple>();
+            m->norm.push_back({t[0].cast<std::string>() == "log", t[1].cast<double>(), t[2].cast<double>()});
+        }
+        for (const auto& name : exposed) {
+            for (int j = 0; j < int(m->names.size()); ++j)
+                if (m->names[j] == name) m->exposed.push_back(j);
+        }
+        return m;
+    } catch (py::error_already_set& e) {
+        // the last line of Python's message is the reason; the type says what kind
+        std::string what = e.what();
+        auto cut = what.find("\n\nAt:");
+        throw std::runtime_error(cut == std::string::npos ? what : what.substr(0, cut));
+    } catch (py::cast_error& e) {
+        throw std::runtime_error(std::string("bundle handed over something unexpected: ") + e.what());
+    }
+}
+
+}  // namespace semantic

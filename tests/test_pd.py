@@ -1,0 +1,95 @@
+"""[semantic~] in a real Pure Data (headless, -batch): a descriptor sweep that the
+output follows, no discontinuities at buffer boundaries, and bad input that gives
+clear errors while Pd keeps running."""
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+from scipy.stats import spearmanr
+
+from engine import demo
+from engine.build import build, parse_args
+from engine.descriptors import describe
+
+from tools.pd import EXTERNAL, ROOT, SR, run as run_pd, sweep_patch, write_patch
+
+BUFFER = 2048
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    assert (EXTERNAL / "semantic~.pd_linux").is_file(), "build the Pd external first (make test does)"
+    assert shutil.which("pd"), "Pure Data is not installed (make test installs puredata-core)"
+    out = tmp_path_factory.mktemp("pd") / "demo.semantic"
+    build(parse_args(["--out", str(out), "--samples", "768", "--epochs", "120", "--tandem-steps", "2000",
+                      "--descriptors", "brightness,loudness,f0", "--control-samples", "32", "--checks", "4",
+                      "--grid-resolution", "8", "--jobs", "2"]))
+    return out
+
+
+def test_sweep_is_followed(bundle, tmp_path):
+    seconds = 8.0
+    wav = tmp_path / "sweep.wav"
+    result = run_pd(sweep_patch(tmp_path / "sweep.pd", bundle, wav, seconds))
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr.lower(), result.stderr
+    audio, sr = sf.read(wav, dtype="float32")
+    assert sr == SR and len(audio) >= int((seconds - 0.1) * SR)
+    assert np.isfinite(audio).all() and np.abs(audio).max() > 1e-4
+    latency = BUFFER  # unthreaded: one buffer
+    window = SR // 2
+    starts = np.arange(latency + SR // 4, len(audio) - window, window)
+    clips = torch.tensor(np.stack([audio[s:s + window] for s in starts]))
+    measured = describe(clips, SR, ["brightness"])["brightness"].numpy()
+    requested = 0.05 + 0.9 * np.clip((starts - latency + window / 2) / (seconds * SR), 0, 1)
+    rho = spearmanr(requested, measured).statistic
+    assert rho >= 0.8, (rho, measured)
+    # no discontinuity at buffer boundaries: the jumps there look like the jumps elsewhere
+    jumps = np.abs(np.diff(audio))
+    at_boundaries = jumps[np.arange(latency + BUFFER - 1, len(jumps), BUFFER)]  # after the silent first buffer
+    assert at_boundaries.max() <= 1.5 * np.percentile(jumps, 99.9) + 1e-6
+
+
+def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
+    other = tmp_path / "other.semantic"
+    shutil.copytree(bundle, other)
+    demo.export("synth_b", other / "generator.ts")  # a bundle now pointing at another generator
+    marker = tmp_path / "still-running.txt"
+    objects = [("obj", "semantic~ /nonexistent/missing.semantic"),
+               ("obj", "semantic~ 42"),
+               ("obj", f"semantic~ {other}"),
+               ("obj", f"semantic~ {bundle} @descriptors sparkle"),
+               ("obj", f"semantic~ {bundle} @buffer lots"),
+               ("obj", f"semantic~ {bundle} @descriptors brightness"),
+               ("obj", "loadbang"),
+               ("msg", "foo 1 2"), ("msg", "target nonsense 0.5"), ("msg", "latent x 1"), ("msg", "latent 99 1"),
+               ("msg", "mode banana"), ("msg", "target brightness"), ("msg", "info"),
+               ("obj", "print after"), ("msg", "alive"), ("msg", "\\; pd quit")]
+    connections = [(6, 0, k, 0) for k in range(7, 14)] + [(k, 0, 5, 0) for k in range(7, 14)] + \
+        [(6, 0, 15, 0), (15, 0, 14, 0), (6, 0, 16, 0)]
+    # loadbang fires messages right-to-left in creation order of connections; quit goes last
+    result = run_pd(write_patch(tmp_path / "bad.pd", objects, connections))
+    err = result.stderr
+    assert result.returncode == 0, err
+    for expected in ["not a semantic~ bundle", "expected a bundle folder (a symbol) as first argument, got 42",
+                     "built for another generator", "has no descriptor(s) ['sparkle']",
+                     "@buffer expects a positive number of samples, got lots",
+                     "unknown message 'foo'", "unknown descriptor 'nonsense'", "latent expects an index then a number",
+                     "latent index 99 out of range", "mode expects control or latent, got 'banana'",
+                     "target expects <descriptor> <value> pairs", "after: alive"]:
+        assert expected in err, f"missing {expected!r} in:\n{err}"
+    assert "Segmentation" not in err
+
+
+def test_core_with_a_real_bundle(bundle):
+    """The C++ core's own tests, with this bundle: load, swap under load, messages."""
+    binary = ROOT / "build" / "test_core"
+    assert binary.is_file(), "build the C++ tests first (make test does)"
+    result = subprocess.run([str(binary)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "SEMANTIC_TEST_BUNDLE": str(bundle)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "real bundle: underruns" in result.stdout
