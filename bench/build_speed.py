@@ -23,11 +23,11 @@ def main():
         for jobs in sorted({1, cores}):
             out = Path(tmp) / f"jobs{jobs}.semantic"
             rows[jobs] = build(parse_args(["--out", str(out), "--samples", str(args.samples), "--jobs", str(jobs)]))
-    print(f"\n{'jobs':>5}{'total s':>10}{'s/1000':>9}{'decode+describe':>17}{'fit':>8}{'control':>9}")
+    print(f"\n{'jobs':>5}{'total s':>10}{'s/1000':>9}{'decode+describe':>17}{'fit':>8}{'checks':>9}")
     for jobs, m in rows.items():
         s = m["seconds"]
         print(f"{jobs:>5}{m['build_seconds']:>10.1f}{m['build_seconds_per_1000']:>9.1f}"
-              f"{s['decode_describe']:>17.1f}{s['fit']:>8.1f}{s['control_check']:>9.1f}")
+              f"{s['decode_describe']:>17.1f}{s['fit']:>8.1f}{s['checks']:>9.1f}")
     if len(rows) > 1:
         a, b = rows[1]["seconds"]["decode_describe"], rows[cores]["seconds"]["decode_describe"]
         print(f"decode+describe speed-up with {cores} jobs: {a / b:.2f}x")
