@@ -93,3 +93,16 @@ def test_core_with_a_real_bundle(bundle):
                             env={**os.environ, "SEMANTIC_TEST_BUNDLE": str(bundle)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "real bundle: underruns" in result.stdout
+
+
+def test_help_patch_opens_without_errors(bundle, tmp_path):
+    help_patch = (ROOT / "patches" / "pd" / "semantic~-help.pd").read_text()
+    assert "../../../out/demo.semantic" in help_patch  # the help points at `make demo`'s bundle
+    patch = tmp_path / "semantic~-help.pd"
+    patch.write_text(help_patch.replace("../../../out/demo.semantic", str(bundle)))
+    opener = write_patch(tmp_path / "open.pd", [("obj", "loadbang"), ("msg", f"\\; pd open {patch.name} {tmp_path} \\; pd quit")],
+                         [(0, 0, 1, 0)])
+    result = run_pd(opener)
+    assert result.returncode == 0, result.stderr
+    assert "loaded" in result.stderr
+    assert "error" not in result.stderr.lower() and "couldn't create" not in result.stderr, result.stderr
