@@ -32,7 +32,8 @@ def courses(bundle_path, names=None, steps: int = 8, hold: float = 0.6, lo: floa
     out = {}
     for name in names:
         audio, _, sr = play(bundle_path, staircase(name, steps, hold, lo, hi))
-        segments = [audio[:, int((k * hold + settle) * sr): int((k + 1) * hold * sr)] for k in range(steps)]
+        length = int((hold - settle) * sr)
+        segments = [audio[:, int(round((k * hold + settle) * sr)):][:, :length] for k in range(steps)]
         raw = describe(torch.tensor(np.stack(segments)), sr, scaler.names)
         measured = scaler.transform(np.stack([raw[n].numpy() for n in scaler.names], 1))
         out[name] = measured[:, scaler.names.index(name)].tolist()

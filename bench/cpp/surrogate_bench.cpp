@@ -1,7 +1,7 @@
 // Surrogate cost per latent frame, from C++ through the core's loaded modules:
 //   build/bench_surrogate BUNDLE [frames]
 // Times `control` (targets -> latent) and `describe` at batch 1, one frame per call
-// (the worker's worst case) and one buffer of frames per call.
+// (the worker's worst case) and two frames per call, and the generator's decode.
 #include <chrono>
 #include <iostream>
 
@@ -36,5 +36,12 @@ int main(int argc, char** argv) {
         std::cout << "frames per call " << frames << ": control " << c / frames << " us/frame, describe "
                   << d / frames << " us/frame\n";
     }
+    // the generator on one 4096-sample buffer, for the cost of the whole chain
+    auto generator = m->generator;
+    const int frames = 4096 / m->hop;
+    auto z = torch::randn({1, L, frames});
+    double g = time_us(generator, "decode", z, 200);
+    std::cout << "generator decode, 4096 samples per call: " << g << " us = " << g * 1e-6 * m->sr / 4096
+              << " CPU s per audio s\n";
     return 0;
 }

@@ -8,13 +8,13 @@
 // most that timeout, never a hang (the audio side cannot take the mutex).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
-#include <mutex>
 #include <vector>
+
+#include "semaphore.hpp"
 
 namespace semantic {
 
@@ -62,11 +62,10 @@ public:
     void set_inline(std::function<void(Block&)> compute) { inline_ = std::move(compute); }
 
     // --- worker thread ------------------------------------------------------------
-    // Waits (up to `timeout`) for a full block; returns it, or nullptr on timeout/stop.
-    Block* wait_for_work(std::chrono::milliseconds timeout) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        cv_.wait_for(lock, timeout, [&] { return work_ready_.load(std::memory_order_acquire) || stop_.load(); });
-        if (stop_.load() || !work_ready_.load(std::memory_order_acquire)) return nullptr;
+    // Waits for a full block; returns it, or nullptr once stopped.
+    Block* wait_for_work() {
+        work_.wait();
+        if (stop_.load()) return nullptr;
         return &blocks_[1 - audio_.load(std::memory_order_acquire)];
     }
     void finish_work() {
@@ -76,7 +75,7 @@ public:
 
     void stop() {
         stop_.store(true);
-        cv_.notify_all();
+        work_.post();
     }
 
 private:
@@ -98,7 +97,7 @@ private:
         playing_ = started_;
         started_ = true;
         work_ready_.store(true, std::memory_order_release);
-        cv_.notify_one();
+        work_.post();
     }
 
     std::size_t in_channels_, out_channels_, frames_;
@@ -109,8 +108,7 @@ private:
     std::atomic<bool> work_ready_{false}, result_ready_{false}, stop_{false};
     std::atomic<long> underruns_{0};
     std::function<void(Block&)> inline_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
+    Semaphore work_;
 };
 
 }  // namespace semantic

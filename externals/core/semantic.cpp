@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include <ATen/Parallel.h>
+
 #include "python_host.hpp"
 
 namespace semantic {
@@ -189,9 +191,12 @@ void Semantic::perform(const float* const* in, float* const* out, int n) {
 }
 
 void Semantic::worker_loop() {
+    // One thread per object: libtorch's intra-op pool would only spin beside it (each
+    // object is its own parallelism), costing CPU for no speed at these buffer sizes.
+    at::set_num_threads(1);
     while (running_.load()) {
-        Block* block = handoff_->wait_for_work(std::chrono::milliseconds(2));
-        if (!block) continue;
+        Block* block = handoff_->wait_for_work();
+        if (!block) break;
         run_block(*block);
         handoff_->finish_work();
     }
