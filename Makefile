@@ -62,6 +62,9 @@ $(BENCH_VENV)/.installed: pyproject.toml
 	touch $@
 
 .PHONY: bench
-bench: $(BENCH_VENV)/.installed
+bench: $(BENCH_VENV)/.installed externals
 	$(BENCH_PY) bench/descriptors_vs_reference.py
-	$(BENCH_PY) bench/build_speed.py
+	$(PY) bench/build_speed.py
+	$(PY) bench/transfer.py
+	$(PY) bench/pd_cpu.py $(DEMO)
+	$(BUILD)/bench_surrogate $(DEMO)
