@@ -7,6 +7,7 @@ generator that draws noise gives the same result whichever worker decodes it, an
 finished batch is written to the cache at once: an interrupted run resumes where it
 stopped.
 """
+import hashlib
 import json
 import math
 import os
@@ -137,5 +138,4 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
 
 
 def _digest(a: np.ndarray) -> str:
-    import hashlib
     return hashlib.sha1(np.ascontiguousarray(a).tobytes()).hexdigest()

@@ -11,6 +11,7 @@ from itertools import combinations
 
 import numpy as np
 import torch
+from sklearn.metrics import r2_score
 
 from .evaluate import measure
 
@@ -69,7 +70,6 @@ def fidelity(generator, scaler, views, planes, render_kw, cells: int = 48, seed:
     z = np.stack([v["_latents"][r, c] for v, (r, c) in picks])
     predicted = np.array([[v["grids"][n][r][c] for n in names] for v, (r, c) in picks])
     measured = measure(generator, scaler, z, render_kw, "grid check")
-    from sklearn.metrics import r2_score
     out = {"cells": len(picks),
            "latent_r2": {n: float(r2_score(measured[:, k], predicted[:, k])) for k, n in enumerate(names)},
            "latent_mae": float(np.abs(measured - predicted).mean())}

@@ -10,8 +10,6 @@ import torch
 
 from engine import bundle as bundle_mod
 from engine.build import build, parse_args
-from engine.generator import Generator
-from engine.dataset import decode_clips
 from engine.descriptors import describe
 from engine.play import frame_targets, play
 from tests.known import KnownSine

@@ -1,6 +1,5 @@
 """Loading a generator, and refusing what nn~ could not play, with readable errors."""
 import zipfile
-from typing import List
 
 import pytest
 import torch

@@ -58,7 +58,6 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
     other = tmp_path / "other.semantic"
     shutil.copytree(bundle, other)
     demo.export("synth_b", other / "generator.ts")  # a bundle now pointing at another generator
-    marker = tmp_path / "still-running.txt"
     objects = [("obj", "semantic~ /nonexistent/missing.semantic"),
                ("obj", "semantic~ 42"),
                ("obj", f"semantic~ {other}"),

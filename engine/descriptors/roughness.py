@@ -89,7 +89,6 @@ def _channel_bins(n: int, sr: int, m: int):
     """For each channel, the m spectrum bins around its centre frequency (FFT order for
     a complex inverse transform of size m) and a mask of bins inside the spectrum."""
     df = sr / n
-    z_fine = torch.linspace(0, 25, 5001, dtype=torch.float64)
     f_fine = torch.linspace(0, sr / 2, 50001, dtype=torch.float64)
     centre_f = torch.from_numpy(np.interp(Z_CHANNELS.numpy(), bark(f_fine).numpy(), f_fine.numpy()))
     centre = torch.round(centre_f / df).long()
