@@ -126,11 +126,11 @@ def build(args) -> dict:
                                   names, generator.latent_size, generator.hop, latents.mean(0), latents.std(0),
                                   lows, highs, dup_matrix)
 
-    checks = y[idx_test][-args.checks:], latents[idx_test][-args.checks:]
-    floor = noise_floor(generator, scaler, checks[1], render_kw)
-    steering = steer_selectivity(generator, scaler, surrogate, checks[1], duplicates, render_kw)
-    exposed = [n for n in ("loudness", "brightness", "roughness", "f0") if n in names]
-    steering_exposed = steer_selectivity(generator, scaler, surrogate, checks[1], duplicates, render_kw,
+    starts = latents[idx_test][-args.checks:]
+    floor = noise_floor(generator, scaler, starts, render_kw)
+    steering = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw)
+    exposed = [n for n in descriptors.KEY if n in names]
+    steering_exposed = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw,
                                          exposed=exposed) if len(exposed) > 1 else {}
     predicted = describer.predict(latents[idx_test])
     reference = np.median(latents, axis=0)

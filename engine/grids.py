@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from sklearn.metrics import r2_score
 
+from . import descriptors
 from .evaluate import measure
 
 SCHEMA_VERSION = 1
@@ -93,7 +94,7 @@ def build_grids(surrogate, scaler, importance, reference, lows, highs, generator
     dims = [int(i) for i in np.argsort(-total)[:top_k]]
     labels = {int(i): names[int(np.argmax([importance[n][i] for n in names]))] for i in range(len(total))}
     if plane_names is None:
-        preferred = [n for n in ("loudness", "brightness", "roughness", "f0") if n in names]
+        preferred = [n for n in descriptors.KEY if n in names]
         plane_names = preferred if len(preferred) >= 2 else names[:3]
     views = latent_views(surrogate, names, reference, dims, lows, highs, resolution)
     planes = descriptor_planes(surrogate, names, plane_names, reference, plane_resolution)

@@ -13,5 +13,8 @@ from . import loudness, pitch, roughness, sharpness, spectral, timbre  # noqa: F
 # The default set, in DESIGN §6's order: these names are a contract (inlet names, patches).
 DEFAULT = ["loudness", "lufs", "sharpness", "roughness", "brightness", "spread", "flatness", "warmth",
            "boominess", "hardness", "f0", "harmonicity", "harshness"]
+# Four nearly independent percepts: the descriptor planes of the heatmap and the set a
+# typical patch exposes (and so holds while steering).
+KEY = ["loudness", "brightness", "roughness", "f0"]
 
-__all__ = ["REGISTRY", "DEFAULT", "Descriptor", "describe", "descriptor", "get"]
+__all__ = ["REGISTRY", "DEFAULT", "KEY", "Descriptor", "describe", "descriptor", "get"]

@@ -69,7 +69,6 @@ public:
         return &blocks_[1 - audio_.load(std::memory_order_acquire)];
     }
     void finish_work() {
-        work_ready_.store(false, std::memory_order_release);
         result_ready_.store(true, std::memory_order_release);
     }
 
@@ -96,7 +95,6 @@ private:
         audio_.store(1 - audio_.load(std::memory_order_relaxed), std::memory_order_release);
         playing_ = started_;
         started_ = true;
-        work_ready_.store(true, std::memory_order_release);
         work_.post();
     }
 
@@ -105,7 +103,7 @@ private:
     std::atomic<int> audio_{0};  // which block the audio thread owns
     std::size_t head_ = 0;
     bool playing_ = false, started_ = false, first_done_ = false;
-    std::atomic<bool> work_ready_{false}, result_ready_{false}, stop_{false};
+    std::atomic<bool> result_ready_{false}, stop_{false};
     std::atomic<long> underruns_{0};
     std::function<void(Block&)> inline_;
     Semaphore work_;

@@ -31,14 +31,12 @@ std::string choose_python(const std::string& attribute) {
 
 namespace {
 
-std::once_flag started;
-std::string started_with;  // the first object's choice holds for the whole process
+std::once_flag started;  // the first object's choice of python holds for the whole process
 
 // PyConfig with program_name = the environment's python, so a host started with a
 // clean environment still finds that environment's stdlib and site-packages.
 void start_interpreter(const std::string& python) {
     std::call_once(started, [&] {
-        started_with = python;
 #ifdef SEMANTIC_LIBPYTHON
         // hosts dlopen externals privately; Python's extension modules need libpython's
         // symbols in the global scope

@@ -14,7 +14,7 @@ using namespace semantic;
 using Clock = std::chrono::steady_clock;
 
 static int failures = 0;
-#define CHECK(cond, what)                                                          \
+#define EXPECT(cond, what)                                                          \
     do {                                                                           \
         if (!(cond)) {                                                             \
             ++failures;                                                            \
@@ -73,12 +73,12 @@ static void test_handoff_delays_by_two_buffers() {
     s.prepare(48000);
     // paced like real time (64 samples = 1.3 ms) so an instant worker is never late
     auto out = run(s, 64, 64, 1.5);
-    CHECK(s.underruns() == 0, "no underruns with an instant model, got " << s.underruns());
-    CHECK(s.latency() == 512, "latency is two buffers (one to fill, one to compute)");
+    EXPECT(s.underruns() == 0, "no underruns with an instant model, got " << s.underruns());
+    EXPECT(s.latency() == 512, "latency is two buffers (one to fill, one to compute)");
     bool ok = true;
     for (int i = 512; i < int(out.size()); ++i) ok &= out[i] == 2.f * float(i - 512 + 1);
     for (int i = 0; i < 512; ++i) ok &= out[i] == 0.f;
-    CHECK(ok, "output is the doubled input, two buffers late");
+    EXPECT(ok, "output is the doubled input, two buffers late");
 }
 
 static void test_slow_model_never_blocks_audio() {
@@ -92,9 +92,9 @@ static void test_slow_model_never_blocks_audio() {
     auto t0 = Clock::now();
     run(s, 200, 64, 0.2, &worst_us);
     double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    CHECK(s.underruns() > 10, "underruns are counted, got " << s.underruns());
-    CHECK(worst_us < 5000, "perform never waits for the worker (worst " << worst_us << " us)");
-    CHECK(total_ms < 200 * 0.2 * 3 + 100, "the audio side kept its pace (" << total_ms << " ms)");
+    EXPECT(s.underruns() > 10, "underruns are counted, got " << s.underruns());
+    EXPECT(worst_us < 5000, "perform never waits for the worker (worst " << worst_us << " us)");
+    EXPECT(total_ms < 200 * 0.2 * 3 + 100, "the audio side kept its pace (" << total_ms << " ms)");
 }
 
 static void test_free_while_model_runs() {
@@ -109,18 +109,18 @@ static void test_free_while_model_runs() {
     auto t0 = Clock::now();
     delete s;  // must wait for the call, not crash
     double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    CHECK(ms >= 100 && ms < 2000, "free waited for the model call (" << ms << " ms)");
+    EXPECT(ms >= 100 && ms < 2000, "free waited for the model call (" << ms << " ms)");
 }
 
 static void test_bad_bundles_are_errors() {
     std::string said;
     Config c;
     Semantic s(c, [&](const std::string& text) { said += text + "\n"; });
-    CHECK(!s.load("/nonexistent/x.semantic", true), "a missing bundle does not load");
-    CHECK(said.find("not a semantic~ bundle") != std::string::npos, "says why: " << said);
-    CHECK(!s.loaded(), "nothing is loaded");
-    CHECK(s.info() == "no bundle loaded", "info says so");
-    CHECK(s.set_target("brightness", 0.5f) == "no bundle loaded", "messages before a bundle are refused");
+    EXPECT(!s.load("/nonexistent/x.semantic", true), "a missing bundle does not load");
+    EXPECT(said.find("not a semantic~ bundle") != std::string::npos, "says why: " << said);
+    EXPECT(!s.loaded(), "nothing is loaded");
+    EXPECT(s.info() == "no bundle loaded", "info says so");
+    EXPECT(s.set_target("brightness", 0.5f) == "no bundle loaded", "messages before a bundle are refused");
 }
 
 static void test_real_bundle_and_swap_under_load(const std::string& bundle) {
@@ -129,11 +129,11 @@ static void test_real_bundle_and_swap_under_load(const std::string& bundle) {
     c.descriptors = {"brightness"};
     c.buffer = 2048;
     Semantic s(c, [&](const std::string& text) { said += text + "\n"; });
-    CHECK(s.load(bundle, true), "loads " << bundle << ": " << said);
+    EXPECT(s.load(bundle, true), "loads " << bundle << ": " << said);
     if (!s.loaded()) return;
-    CHECK(s.inlets() == 1 && s.audio_outlets() == 1 && s.latent_outlets() == 8, "shape from the bundle");
-    CHECK(s.set_target("nonsense", 1).find("unknown descriptor") != std::string::npos, "unknown target refused");
-    CHECK(s.set_latent(99, 1).find("out of range") != std::string::npos, "latent index checked");
+    EXPECT(s.inlets() == 1 && s.audio_outlets() == 1 && s.latent_outlets() == 8, "shape from the bundle");
+    EXPECT(s.set_target("nonsense", 1).find("unknown descriptor") != std::string::npos, "unknown target refused");
+    EXPECT(s.set_latent(99, 1).find("out of range") != std::string::npos, "latent index checked");
     s.prepare(48000);
     std::vector<float> in(64, 0.5f);
     std::vector<std::vector<float>> outs(s.outlets(), std::vector<float>(64));
@@ -148,11 +148,11 @@ static void test_real_bundle_and_swap_under_load(const std::string& bundle) {
         for (float v : outs[0]) energy += v * v, finite &= std::isfinite(v);
         std::this_thread::sleep_for(std::chrono::microseconds(1300));
     }
-    CHECK(finite, "output stays finite across the swap");
-    CHECK(energy > 0, "the generator plays");
-    CHECK(said.find("loaded") != said.rfind("loaded"), "the swap loaded a second time: " << said);
+    EXPECT(finite, "output stays finite across the swap");
+    EXPECT(energy > 0, "the generator plays");
+    EXPECT(said.find("loaded") != said.rfind("loaded"), "the swap loaded a second time: " << said);
     std::string err = s.take_worker_error();
-    CHECK(err.empty(), "no worker errors: " << err);
+    EXPECT(err.empty(), "no worker errors: " << err);
     std::cout << "real bundle: underruns " << s.underruns() << ", " << s.info() << "\n";
 }
 
