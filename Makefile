@@ -9,7 +9,7 @@ DEMO   := out/demo.semantic
 BUILD  := build
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv system-deps externals demo test clean
+.PHONY: venv system-deps externals js demo test clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,25 @@ system-deps:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq puredata-core puredata-dev cmake g++ ; \
 	fi
+	@# Node runs the jsui's tests and renders it; a font draws its labels
+	@if ! command -v npm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm fonts-dejavu-core ; \
+	fi
+
+# [semantic.heatmap]'s Node host (@napi-rs/canvas) and type check (@types/maxmsp)
+NODE_STAMP := js/node_modules/.installed
+js: $(NODE_STAMP)
+
+$(NODE_STAMP): js/package.json js/package-lock.json | system-deps
+	cd js && npm ci --no-audit --no-fund
+	touch $@
+
+# a small real bundle whose grids.json the jsui tests draw
+FIXTURE := $(BUILD)/heatmap-fixture.semantic
+$(FIXTURE)/grids.json: $(STAMP) $(wildcard engine/*.py engine/*/*.py)
+	$(PY) -m engine.build --out $(FIXTURE) --samples 160 --epochs 20 --control-samples 32 --jobs 1 \
+	  --tandem-steps 200 --checks 6 --grid-resolution 8 > /dev/null
 
 # the core, the Pd external (dist/pd/semantic~/) and the C++ tests
 externals: venv system-deps
@@ -35,13 +54,15 @@ externals: venv system-deps
 	  -DCMAKE_PREFIX_PATH="$$($(PY) -c 'import torch,pybind11;print(torch.utils.cmake_prefix_path+";"+pybind11.get_cmake_dir())')" > /dev/null
 	cmake --build $(BUILD) -j2
 
-demo: venv externals
+demo: venv externals js
 	$(PY) -m engine.build --out $(DEMO)
+	node js/render.js $(DEMO)
 	$(PY) -m tools.pd sweep $(DEMO) out/demo-sweep.wav
 
-test: venv externals
+test: venv externals js $(FIXTURE)/grids.json
 	cd $(BUILD) && ctest --output-on-failure
 	$(PY) -m pytest -q tests
+	cd js && SEMANTIC_FIXTURE=$(abspath $(FIXTURE)) npm test
 
 clean:
 	rm -rf out $(BUILD) dist

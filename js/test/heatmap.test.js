@@ -1,0 +1,234 @@
+// [semantic.heatmap] rendered for real: the script Max loads, on a Skia canvas, with a
+// grids.json written by engine.build (the Makefile builds the fixture bundle first).
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { Jsui } = require("../host/jsui");
+
+const SCRIPT = path.join(__dirname, "..", "semantic.heatmap.js");
+const BUNDLE = process.env.SEMANTIC_FIXTURE || path.join(__dirname, "..", "..", "build", "heatmap-fixture.semantic");
+const SHOTS = path.join(__dirname, "..", "..", "build", "heatmap-test");
+const W = 400, H = 300;
+const VIRIDIS_TOP = [253, 231, 37], VIRIDIS_BOTTOM = [68, 1, 84];
+const grids = JSON.parse(fs.readFileSync(path.join(BUNDLE, "grids.json"), "utf8"));
+
+function open() {
+    const ui = new Jsui(SCRIPT, W, H);
+    ui.send("read", BUNDLE);
+    assert.deepStrictEqual(ui.errors, []);
+    return ui;
+}
+
+// Pixel centre of cell (row, column) of an N x M grid drawn in the script's plot area;
+// rows run bottom-up.
+function cellCentre(ui, row, col, rows, cols) {
+    const p = ui.context.plot(W, H);
+    return [p.x + (col + 0.5) * p.w / cols, p.y + p.h - (row + 0.5) * p.h / rows];
+}
+
+function near(actual, expected, tol = 3) {
+    return expected.every((v, i) => Math.abs(actual[i] - v) <= tol);
+}
+
+function argExtreme(m, sign) {
+    let best = [0, 0];
+    m.forEach((row, r) => row.forEach((v, c) => {
+        if (sign * v > sign * m[best[0]][best[1]]) best = [r, c];
+    }));
+    return best;
+}
+
+// Pixels that look like the script's light-grey text in a rectangle.
+function textPixels(ui, x0, y0, x1, y1) {
+    let n = 0;
+    for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+            const [r, g, b] = ui.pixel(x, y);
+            if (r > 150 && Math.abs(r - g) < 12 && Math.abs(g - b) < 12) n++;
+        }
+    }
+    return n;
+}
+
+test.before(() => fs.mkdirSync(SHOTS, { recursive: true }));
+
+test("the heatmap's argmax cell has the colormap's top colour, its argmin the bottom", () => {
+    const ui = open();
+    const view = grids.latent_views[0];
+    for (const name of [grids.descriptors[0], grids.descriptors[4]]) {
+        ui.send("descriptor", name);
+        ui.png(path.join(SHOTS, `heatmap-${name}.png`));
+        const cells = view.grids[name];
+        const [r, c] = argExtreme(cells, 1);
+        assert.ok(near(ui.pixel(...cellCentre(ui, r, c, cells.length, cells[0].length)), VIRIDIS_TOP),
+            `${name} argmax cell (${r}, ${c}) is ${ui.pixel(...cellCentre(ui, r, c, cells.length, cells[0].length))}`);
+        const [r0, c0] = argExtreme(cells, -1);
+        assert.ok(near(ui.pixel(...cellCentre(ui, r0, c0, cells.length, cells[0].length)), VIRIDIS_BOTTOM));
+    }
+});
+
+test("the cursor is drawn where position puts it", () => {
+    const ui = open();
+    const view = grids.latent_views[0];
+    const n = view.x_values.length;
+    const at = cellCentre(ui, 5, 2, n, n);
+    ui.paint();
+    const before = ui.pixel(...at);
+    ui.send("position", view.x_values[2], view.y_values[5]);
+    ui.png(path.join(SHOTS, "cursor.png"));
+    assert.ok(near(ui.pixel(...at), [255, 51, 51], 10), `cursor pixel is ${ui.pixel(...at)}, was ${before}`);
+    // and only there: the centre of a far cell keeps its colour
+    const far = cellCentre(ui, n - 2, n - 2, n, n);
+    const uiPlain = open();
+    uiPlain.paint();
+    assert.deepStrictEqual(ui.pixel(...far), uiPlain.pixel(...far));
+});
+
+test("axis labels, tick values and the legend are drawn", () => {
+    const ui = open();
+    ui.paint();
+    const p = ui.context.plot(W, H);
+    assert.ok(textPixels(ui, p.x, p.y + p.h + 16, p.x + p.w, H) > 40, "x axis label");
+    assert.ok(textPixels(ui, 0, p.y, p.x - 2, p.y + p.h) > 60, "y axis label and ticks");
+    assert.ok(textPixels(ui, p.x + p.w + 22, p.y, W, p.y + p.h) > 40, "legend values and unit");
+    assert.ok(textPixels(ui, p.x, 0, W, p.y) > 20, "title");
+    // the colour bar runs from the colormap's top colour down to its bottom
+    assert.ok(near(ui.pixel(p.x + p.w + 14, p.y + 1), VIRIDIS_TOP));
+    assert.ok(near(ui.pixel(p.x + p.w + 14, p.y + p.h - 1), VIRIDIS_BOTTOM));
+    // the y label names the dimension by the descriptor it drives: present in the posted state
+    ui.send("bang");
+    const axes = ui.outlets.filter((o) => o[0] === 1 && o[1] === "axes").pop();
+    assert.deepStrictEqual(axes.slice(2), [grids.latent_views[0].x, grids.latent_views[0].y]);
+});
+
+test("the label map uses one colour per label, with a key", () => {
+    const ui = open();
+    ui.send("view", "labels");
+    ui.png(path.join(SHOTS, "labels.png"));
+    const labels = grids.latent_views[0].labels, n = labels.length;
+    const colours = new Map();
+    for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) {
+            const key = ui.pixel(...cellCentre(ui, r, c, n, n)).slice(0, 3).join(",");
+            if (!colours.has(labels[r][c])) colours.set(labels[r][c], key);
+            assert.strictEqual(key, colours.get(labels[r][c]), `cell (${r}, ${c})`);
+        }
+    }
+    assert.strictEqual(new Set(colours.values()).size, colours.size, "distinct labels get distinct colours");
+    const p = ui.context.plot(W, H);
+    // one swatch per label present, in the key's column
+    for (let k = 0; k < colours.size; k++) {
+        const swatch = ui.pixel(p.x + p.w + 13, p.y + k * 13 + 5).slice(0, 3).join(",");
+        assert.ok([...colours.values()].includes(swatch), `key row ${k}: ${swatch}`);
+    }
+    assert.ok(textPixels(ui, p.x + p.w + 21, p.y, W, p.y + colours.size * 13) > 20 * colours.size);
+});
+
+test("clicks and drags on a latent view send latent i v j w", () => {
+    const ui = open();
+    const view = grids.latent_views[0];
+    const n = view.x_values.length;
+    ui.click(...cellCentre(ui, 1, n - 3, n, n));
+    const [out, msg, i, v, j, w] = ui.outlets.pop();
+    assert.deepStrictEqual([out, msg, i, j], [0, "latent", view.x, view.y]);
+    assert.ok(Math.abs(v - view.x_values[n - 3]) < 1e-3 && Math.abs(w - view.y_values[1]) < 1e-3, `${v} ${w}`);
+    // a drag past the edge clamps to the grid's range; a release sends nothing
+    const p = ui.context.plot(W, H);
+    ui.drag(p.x + p.w, p.y);
+    const last = ui.outlets.pop();
+    assert.ok(Math.abs(last[3] - view.x_values[n - 1]) < 1e-3 && Math.abs(last[5] - view.y_values[n - 1]) < 1e-3);
+    const count = ui.outlets.length;
+    ui.drag(p.x + 10, p.y + 10, 0);
+    ui.click(2, 2);  // outside the plot
+    assert.strictEqual(ui.outlets.length, count);
+});
+
+test("swapped axes transpose the view and the messages", () => {
+    const ui = open();
+    const view = grids.latent_views[0];
+    ui.send("axes", view.y, view.x);
+    ui.send("descriptor", grids.descriptors[0]);
+    const cells = view.grids[grids.descriptors[0]], n = cells.length;
+    const [r, c] = argExtreme(cells, 1);
+    ui.paint();
+    assert.ok(near(ui.pixel(...cellCentre(ui, c, r, n, n)), VIRIDIS_TOP));  // transposed
+    ui.click(...cellCentre(ui, 0, 1, n, n));
+    const [, msg, i, v, j, w] = ui.outlets.pop();
+    assert.deepStrictEqual([msg, i, j], ["latent", view.y, view.x]);
+    assert.ok(Math.abs(v - view.y_values[1]) < 1e-3 && Math.abs(w - view.x_values[0]) < 1e-3);
+});
+
+test("the descriptor plane sends target a v b w in normalised units", () => {
+    const ui = open();
+    ui.send("view", "plane");
+    const plane = grids.descriptor_planes[1];
+    ui.send("axes", plane.x, plane.y);
+    ui.png(path.join(SHOTS, "plane.png"));
+    const m = plane.values.length;
+    ui.click(...cellCentre(ui, m - 1, 2, m, m));
+    const [, msg, a, v, b, w] = ui.outlets.pop();
+    assert.deepStrictEqual([msg, a, b], ["target", plane.x, plane.y]);
+    assert.ok(Math.abs(v - plane.values[2]) < 1e-3 && Math.abs(w - plane.values[m - 1]) < 1e-3);
+    // the best-reached target is the brightest cell
+    const [r, c] = argExtreme(plane.error, -1);
+    assert.ok(near(ui.pixel(...cellCentre(ui, r, c, m, m)), VIRIDIS_TOP));
+});
+
+test("the cells are rendered once per data or size change, not per paint", () => {
+    const ui = open();
+    ui.paint();
+    const image = ui.context.cache.image;
+    ui.send("position", 0, 0);
+    ui.paint();
+    assert.strictEqual(ui.context.cache.image, image);
+    ui.resize(300, 200);
+    ui.paint();
+    assert.notStrictEqual(ui.context.cache.image, image);
+    assert.deepStrictEqual(ui.context.cache.image.size, [300, 200]);
+});
+
+test("missing or malformed grids.json and wrong messages post clear errors, keep what was loaded", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "heatmap-"));
+    const ui = new Jsui(SCRIPT, W, H);
+    ui.paint();  // nothing loaded yet: a hint, no exception
+    ui.send("descriptor", "loudness");
+    assert.match(ui.errors.pop(), /before a bundle was read; send read PATH/);
+    ui.send("read", path.join(tmp, "nowhere.semantic"));
+    assert.match(ui.errors.pop(), /cannot open .*nowhere\.semantic\/grids\.json: expected a bundle folder/);
+    ui.send("read", BUNDLE);
+    const good = ui.paint().toBuffer("image/png");
+    const cases = [["{not json", /not valid JSON/], ["[1, 2]", /schema_version undefined/],
+        [JSON.stringify({ ...grids, schema_version: 2 }), /schema_version 2 \(this heatmap reads schema_version 1\)/],
+        [JSON.stringify({ ...grids, latent_views: undefined }), /no 'latent_views' key/]];
+    for (const [text, pattern] of cases) {
+        fs.writeFileSync(path.join(tmp, "grids.json"), text);
+        ui.send("read", path.join(tmp, "grids.json"));
+        const message = ui.errors.pop();
+        assert.match(message, pattern);
+        assert.match(message, /kept what was loaded before/);
+        assert.ok(ui.paint().toBuffer("image/png").equals(good), "the loaded view is unchanged");
+    }
+    ui.send("view", "spectrogram");
+    assert.match(ui.errors.pop(), /view expects one of heatmap, labels, plane, got spectrogram/);
+    ui.send("descriptor", "sparkle");
+    assert.match(ui.errors.pop(), /unknown descriptor sparkle; this bundle has loudness/);
+    ui.send("axes", 99, 98);
+    assert.match(ui.errors.pop(), /no grid for axes 99 98; this bundle has/);
+    ui.send("position", "left", 1);
+    assert.match(ui.errors.pop(), /position expects two numbers/);
+    ui.send("frobnicate", 1);
+    assert.match(ui.errors.pop(), /unknown message frobnicate; expected read, view/);
+    assert.deepStrictEqual(ui.errors, []);
+});
+
+test("typing [semantic.heatmap] in Max gives this script in a jsui", () => {
+    const init = fs.readFileSync(path.join(__dirname, "..", "..", "package", "max", "init",
+        "semantic-objectmappings.txt"), "utf8");
+    const sub = init.split(";").map((s) => s.trim().split(/\s+/)).find((w) => w[1] === "definesubstitution");
+    assert.deepStrictEqual(sub.slice(2, 4), ["semantic.heatmap", "jsui"]);
+    const file = sub[sub.indexOf("@filename") + 1];
+    assert.ok(fs.existsSync(path.join(__dirname, "..", file)), `${file} is the script the tests run`);
+});
