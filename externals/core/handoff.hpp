@@ -4,8 +4,7 @@
 // block is full it swaps blocks with the worker if the worker is done, else it counts
 // an underrun and plays silence for that block. It never blocks, locks or allocates:
 // blocks are allocated once, ownership moves through atomics only. The worker sleeps on
-// a condition variable with a short timeout, so a notify that races its wait costs at
-// most that timeout, never a hang (the audio side cannot take the mutex).
+// a semaphore that the audio thread posts (a post never blocks).
 #pragma once
 
 #include <algorithm>
@@ -38,17 +37,19 @@ public:
     std::size_t out_channels() const { return out_channels_; }
 
     // --- audio thread -------------------------------------------------------------
-    // Copies n samples per channel in and out; returns false on an underrun boundary.
-    void perform(const float* const* in, float* const* out, std::size_t n) {
+    // Copies n samples per channel in and out, converting from and to the host's
+    // sample type T.
+    template <typename T>
+    void perform(const T* const* in, T* const* out, std::size_t n) {
         std::size_t done = 0;
         while (done < n) {
             std::size_t k = std::min(n - done, frames_ - head_);
             Block& a = blocks_[audio_];
             for (std::size_t c = 0; c < in_channels_; ++c)
-                for (std::size_t i = 0; i < k; ++i) a.in[c * frames_ + head_ + i] = in[c] ? in[c][done + i] : 0.f;
+                for (std::size_t i = 0; i < k; ++i) a.in[c * frames_ + head_ + i] = in[c] ? float(in[c][done + i]) : 0.f;
             for (std::size_t c = 0; c < out_channels_; ++c)
                 for (std::size_t i = 0; i < k; ++i)
-                    out[c][done + i] = playing_ ? a.out[c * frames_ + head_ + i] : 0.f;
+                    out[c][done + i] = playing_ ? T(a.out[c * frames_ + head_ + i]) : T(0);
             head_ += k;
             done += k;
             if (head_ == frames_) swap();

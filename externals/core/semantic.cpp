@@ -71,12 +71,13 @@ ModelsPtr Semantic::load_now(const std::string& bundle) {
     return m;
 }
 
-void Semantic::adopt(ModelsPtr m) {
+void Semantic::adopt(ModelsPtr m, bool host_thread) {
     auto old = std::atomic_load(&models_);
     if (old && (m->channels != channels_ || m->latent != latent_))
-        post_("note: " + m->path + " has " + std::to_string(m->channels) + " channel(s) and latent " +
-              std::to_string(m->latent) + "; this object's outlets were made for " + std::to_string(channels_) +
-              " and " + std::to_string(latent_) + " (extra ones are dropped, missing ones silent)");
+        say("note: " + m->path + " has " + std::to_string(m->channels) + " channel(s) and latent " +
+                std::to_string(m->latent) + "; this object's outlets were made for " + std::to_string(channels_) +
+                " and " + std::to_string(latent_) + " (extra ones are dropped, missing ones silent)",
+            host_thread);
     if (!old) {
         channels_ = m->channels;
         latent_ = std::min(m->latent, kMaxLatent);
@@ -85,29 +86,32 @@ void Semantic::adopt(ModelsPtr m) {
     std::atomic_store(&models_, m);
 }
 
+void Semantic::say(const std::string& text, bool host_thread) {
+    if (host_thread) {
+        post_(text);
+        return;
+    }
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    pending_ += text + "\n";
+}
+
 bool Semantic::load(const std::string& bundle, bool wait) {
-    auto publish = [this](ModelsPtr m) {
-        adopt(m);
-        post_("loaded " + m->path + " (" + m->generator_name + ")");
-    };
-    if (wait) {
+    // Creation waits on the host's thread and may post; a loader thread only queues
+    // (hosts are not thread-safe) for the host's poll to deliver.
+    auto run = [this, bundle](bool host_thread) {
         try {
-            publish(load_now(bundle));
+            auto m = load_now(bundle);
+            adopt(m, host_thread);
+            say("loaded " + m->path + " (" + m->generator_name + ")", host_thread);
             return true;
         } catch (const std::exception& e) {
-            post_(std::string("error: cannot load ") + bundle + ": " + e.what());
+            say(std::string("error: cannot load ") + bundle + ": " + e.what(), host_thread);
             return false;
         }
-    }
+    };
+    if (wait) return run(true);
     if (loader_.joinable()) loader_.join();
-    loader_ = std::thread([this, bundle, publish] {
-        try {
-            publish(load_now(bundle));
-        } catch (const std::exception& e) {
-            std::lock_guard<std::mutex> lock(error_mutex_);
-            worker_error_ += std::string("error: cannot load ") + bundle + ": " + e.what() + "\n";
-        }
-    });
+    loader_ = std::thread([run] { run(false); });
     return true;
 }
 
@@ -154,10 +158,10 @@ std::string Semantic::info() const {
 
 void Semantic::set_compute(Compute compute) { compute_ = std::move(compute); }
 
-std::string Semantic::take_worker_error() {
-    std::lock_guard<std::mutex> lock(error_mutex_);
+std::string Semantic::take_messages() {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
     std::string e;
-    e.swap(worker_error_);
+    e.swap(pending_);
     return e;
 }
 
@@ -182,14 +186,6 @@ void Semantic::stop_worker() {
     if (worker_.joinable()) worker_.join();  // waits for a model call in flight
 }
 
-void Semantic::perform(const float* const* in, float* const* out, int n) {
-    if (!handoff_) {
-        for (int c = 0; c < outlets(); ++c) std::fill(out[c], out[c] + n, 0.f);
-        return;
-    }
-    handoff_->perform(in, out, std::size_t(n));
-}
-
 void Semantic::worker_loop() {
     // One thread per object: libtorch's intra-op pool would only spin beside it (each
     // object is its own parallelism), costing CPU for no speed at these buffer sizes.
@@ -212,13 +208,13 @@ void Semantic::run_block(Block& block) {
         compute_(*m, block, block, handoff_->frames());
         if (!std::all_of(block.out.begin(), block.out.end(), [](float v) { return std::isfinite(v); })) {
             std::fill(block.out.begin(), block.out.end(), 0.f);
-            std::lock_guard<std::mutex> lock(error_mutex_);
-            if (worker_error_.empty()) worker_error_ = "error: the model produced NaN or Inf; output muted for that block\n";
+            std::lock_guard<std::mutex> lock(pending_mutex_);
+            if (pending_.empty()) pending_ = "error: the model produced NaN or Inf; output muted for that block\n";
         }
     } catch (const std::exception& e) {
         std::fill(block.out.begin(), block.out.end(), 0.f);
-        std::lock_guard<std::mutex> lock(error_mutex_);
-        if (worker_error_.empty()) worker_error_ = std::string("error: model call failed: ") + e.what() + "\n";
+        std::lock_guard<std::mutex> lock(pending_mutex_);
+        if (pending_.empty()) pending_ = std::string("error: model call failed: ") + e.what() + "\n";
     }
 }
 

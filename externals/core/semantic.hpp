@@ -8,6 +8,7 @@
 // result atomically.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <functional>
@@ -55,7 +56,7 @@ public:
     // posted; the previous bundle keeps playing.
     bool load(const std::string& bundle, bool wait);
     // Publishes loaded models (what `load` does once Python is done; also for tests).
-    void adopt(ModelsPtr models);
+    void adopt(ModelsPtr models, bool host_thread = true);
     void set_mode(Mode mode) { mode_.store(mode); }
     void set_bypass(bool on) { bypass_.store(on); }
     // `target name value`: returns an error message, empty when fine.
@@ -82,17 +83,31 @@ public:
     // in to out; unthreaded (offline), one.
     int latency() const { return handoff_ ? (config_.threaded ? 2 : 1) * int(handoff_->frames()) : 0; }
     int buffer() const { return handoff_ ? int(handoff_->frames()) : 0; }
-    // Errors the worker met since the last call (NaN from a model, a failing call).
-    std::string take_worker_error();
+    // What the worker and loader threads had to say since the last call, one message
+    // per line, errors starting with "error:" (NaN from a model, a failed load, ...).
+    std::string take_messages();
+    // The exposed descriptors, one inlet each (the bundle's, when none were asked for).
+    const std::vector<std::string>& descriptors() const { return config_.descriptors; }
+    ModelsPtr models() const { return std::atomic_load(&models_); }
 
     // --- audio thread ---------------------------------------------------------------
-    void perform(const float* const* in, float* const* out, int n);
+    // T is the host's sample type (float in Pd, double in Max).
+    template <typename T>
+    void perform(const T* const* in, T* const* out, int n) {
+        if (!handoff_) {
+            for (int c = 0; c < outlets(); ++c) std::fill(out[c], out[c] + n, T(0));
+            return;
+        }
+        handoff_->perform(in, out, std::size_t(n));
+    }
 
 private:
     void worker_loop();
     void stop_worker();
     void run_block(Block& block);
     void compute_torch(const Models& m, const Block& in, Block& out, std::size_t frames);
+    // Posts on the host's thread; from any other thread, queues for take_messages().
+    void say(const std::string& text, bool host_thread);
     ModelsPtr load_now(const std::string& bundle);
 
     Config config_;
@@ -109,8 +124,8 @@ private:
     std::array<std::atomic<bool>, kMaxDescriptors> target_set_{};
     std::array<std::atomic<float>, kMaxLatent> latents_{};
     std::array<std::atomic<bool>, kMaxLatent> latent_set_{};
-    std::mutex error_mutex_;
-    std::string worker_error_;
+    std::mutex pending_mutex_;
+    std::string pending_;
     double host_sr_ = 0;
 };
 

@@ -1,0 +1,56 @@
+// What [semantic~] understands, declared once for every host (DESIGN §4.4): creation
+// arguments, messages, what the message outlet says, and assist strings. A front end
+// converts its atoms to `Atom`, calls these, and converts the replies back.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "semantic.hpp"
+
+namespace semantic {
+
+struct Atom {
+    bool is_number = false;
+    double number = 0;
+    std::string symbol;
+
+    static Atom of(double v) { return Atom{true, v, {}}; }
+    static Atom of(std::string s) { return Atom{false, 0, std::move(s)}; }
+    std::string text() const;
+};
+using Atoms = std::vector<Atom>;
+
+// Makes a relative bundle path absolute the host's way (next to the patch).
+using Resolve = std::function<std::string(const std::string&)>;
+
+// BUNDLE [@descriptors NAME ...] [@buffer N] [@units raw|normalised] [@thread 0|1] [@python PATH]
+struct Creation {
+    std::string bundle;
+    Config config;
+    std::string error;  // non-empty: refuse to create the object, and say this
+};
+Creation parse_arguments(const Atoms& args, const Resolve& resolve);
+
+// What a message produced, for the host to deliver on its main thread.
+struct Reply {
+    std::vector<std::string> errors;  // each one line, without the object's name
+    std::vector<std::string> posts;
+    std::string selector;             // non-empty: send `selector atoms` out of the message outlet
+    Atoms atoms;
+};
+
+// load BUNDLE · mode control|latent · info · bypass [0|1] · target NAME V [NAME V ...] ·
+// latent I V [I V ...]; anything else is an error that lists these.
+Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const Resolve& resolve);
+
+// Collects what the worker and loader left (errors, a finished load) and the underrun
+// count when it changed; hosts call it from a timer on their main thread.
+Reply poll(Semantic& s, long& reported_underruns);
+
+// Assist strings: inlets and outlets named by the descriptors and channels they carry.
+std::string inlet_assist(const Semantic& s, int index);
+std::string outlet_assist(const Semantic& s, int index);
+
+}  // namespace semantic
