@@ -128,6 +128,18 @@ Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const 
     return r;
 }
 
+Reply inlet_value(Semantic& s, int inlet, double value) {
+    Reply r;
+    if (inlet < 0 || inlet >= s.inlets()) {
+        r.errors.push_back("no inlet " + std::to_string(inlet));
+        return r;
+    }
+    std::string err = s.mode() == Mode::control ? s.set_target(s.descriptors()[inlet], float(value))
+                                                : s.set_latent(inlet, float(value));
+    if (!err.empty()) r.errors.push_back(err);
+    return r;
+}
+
 Reply poll(Semantic& s, long& reported_underruns) {
     Reply r;
     std::istringstream lines(s.take_messages());

@@ -45,6 +45,10 @@ struct Reply {
 // latent I V [I V ...]; anything else is an error that lists these.
 Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const Resolve& resolve);
 
+// A number at signal inlet `inlet` (hosts whose signal inlets take numbers, as Max's
+// do): that descriptor's target in control mode, that latent dimension in latent mode.
+Reply inlet_value(Semantic& s, int inlet, double value);
+
 // Collects what the worker and loader left (errors, a finished load) and the underrun
 // count when it changed; hosts call it from a timer on their main thread.
 Reply poll(Semantic& s, long& reported_underruns);

@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#if !defined(_WIN32)
 #include <dlfcn.h>
+#endif
 #include <mutex>
 #include <stdexcept>
 
@@ -37,7 +39,7 @@ std::once_flag started;  // the first object's choice of python holds for the wh
 // clean environment still finds that environment's stdlib and site-packages.
 void start_interpreter(const std::string& python) {
     std::call_once(started, [&] {
-#ifdef SEMANTIC_LIBPYTHON
+#if defined(SEMANTIC_LIBPYTHON) && !defined(_WIN32)
         // hosts dlopen externals privately; Python's extension modules need libpython's
         // symbols in the global scope
         dlopen(SEMANTIC_LIBPYTHON, RTLD_NOW | RTLD_GLOBAL);

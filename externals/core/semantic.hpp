@@ -58,6 +58,7 @@ public:
     // Publishes loaded models (what `load` does once Python is done; also for tests).
     void adopt(ModelsPtr models, bool host_thread = true);
     void set_mode(Mode mode) { mode_.store(mode); }
+    Mode mode() const { return mode_.load(); }
     void set_bypass(bool on) { bypass_.store(on); }
     // `target name value`: returns an error message, empty when fine.
     std::string set_target(const std::string& name, float value);

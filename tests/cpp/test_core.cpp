@@ -186,6 +186,10 @@ static void test_messages_and_assist() {
            "bypass alone turns bypass on, and info says so: " << (r.atoms.empty() ? "" : r.atoms[0].symbol));
     handle(s, "bypass", atoms({Atom::of(0.0)}), same);
     EXPECT(s.info().find("(bypassed)") == std::string::npos, "bypass 0 turns it off");
+    EXPECT(inlet_value(s, 0, 0.75).errors.empty(), "a number at inlet 0 sets brightness' target");
+    handle(s, "mode", atoms({Atom::of("latent")}), same);
+    EXPECT(inlet_value(s, 0, 0.5).errors.empty(), "... and latent 0 in latent mode");
+    EXPECT(inlet_value(s, 3, 0.5).errors.size() == 1, "no inlet 3");
     long reported = 0;
     EXPECT(poll(s, reported).selector.empty(), "no underruns, nothing to report");
     EXPECT(inlet_assist(s, 0).find("brightness") != std::string::npos, inlet_assist(s, 0));
