@@ -9,7 +9,7 @@ DEMO   := out/demo.semantic
 BUILD  := build
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv system-deps externals js demo test clean
+.PHONY: venv system-deps externals js demo test package max-check clean
 
 venv: $(STAMP)
 
@@ -64,8 +64,30 @@ test: venv externals js $(FIXTURE)/grids.json
 	$(PY) -m pytest -q tests
 	cd js && SEMANTIC_FIXTURE=$(abspath $(FIXTURE)) npm test
 
+# The Max package (docs/max.md): dist/max/semantic/ with help, demo patcher, jsui and the
+# two demo bundles; the externals themselves are built on macOS and Windows (CI workflow).
+DEMO_B := out/demo_b.semantic
+$(DEMO)/manifest.json: | $(STAMP)
+	$(PY) -m engine.build --out $(DEMO)
+$(DEMO_B)/manifest.json: | $(STAMP)
+	$(PY) -m engine.build --demo synth_b --out $(DEMO_B)
+
+package: venv $(DEMO)/manifest.json $(DEMO_B)/manifest.json
+	$(PY) -m tools.max_package dist/max/semantic $(DEMO) $(DEMO_B)
+
+# Compile the Max front end here and link it with --no-undefined against a stub of the
+# Max API (docs/max.md). Local only: needs a checkout of max-sdk-base, e.g. from the
+# workplace's fetch tool:  make max-check MAX_SDK_BASE_DIR=/path/to/max-sdk-base
+max-check: venv
+	@test -n "$(MAX_SDK_BASE_DIR)" || (echo "max-check: set MAX_SDK_BASE_DIR to a max-sdk-base checkout" && false)
+	$(PY) -m tools.max_stub $(MAX_SDK_BASE_DIR) $(BUILD)-max/libmaxstub.so
+	cmake -S . -B $(BUILD)-max -DSEMANTIC_MAX=ON -DMAX_SDK_BASE_DIR=$(MAX_SDK_BASE_DIR) \
+	  -DSEMANTIC_MAX_STUB=$(abspath $(BUILD)-max/libmaxstub.so) -DPython_EXECUTABLE=$(abspath $(PY)) \
+	  -DCMAKE_PREFIX_PATH="$$($(PY) -c 'import torch,pybind11;print(torch.utils.cmake_prefix_path+";"+pybind11.get_cmake_dir())')" > /dev/null
+	cmake --build $(BUILD)-max --target semantic_max -j2
+
 clean:
-	rm -rf out $(BUILD) dist
+	rm -rf out $(BUILD) $(BUILD)-max dist
 
 # Benchmarks against the reference libraries (mosqito, timbral_models) run in their own
 # environment: they are for validation only and must not touch the project's torch.

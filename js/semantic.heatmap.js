@@ -98,8 +98,18 @@ function check(g) {
     return null;
 }
 
+// A relative path is read from the patcher's folder, as [semantic~] resolves bundles.
+function resolve(path) {
+    var absolute = /^(\/|[A-Za-z]:[\\\/]|[^\/:]+:\/)/.test(path);  // POSIX, Windows, or a Max volume
+    var here = patcher && patcher.filepath ? String(patcher.filepath) : "";
+    if (absolute || !here) {
+        return path;
+    }
+    return here.substring(0, here.lastIndexOf("/") + 1) + path;
+}
+
 function read(path) {
-    path = String(path);
+    path = resolve(String(path));
     var file = /\.json$/.test(path) ? path : path.replace(/\/$/, "") + "/grids.json";
     var text = readText(file);
     if (text === null) {

@@ -102,9 +102,10 @@ class File {
     close() { this.isopen = false; }
 }
 
-// One jsui instance of `script` in a box of width x height pixels.
+// One jsui instance of `script` in a box of width x height pixels, in a patcher saved
+// as `patcherPath` ("" for an unsaved one).
 class Jsui {
-    constructor(script, width = 320, height = 240) {
+    constructor(script, width = 320, height = 240, patcherPath = "") {
         this.outlets = [];
         this.posts = [];
         this.errors = [];
@@ -121,6 +122,7 @@ class Jsui {
             messagename: "",
             jsarguments: [script],
             box: { rect: [0, 0, width, height] },
+            patcher: { filepath: patcherPath },
         };
         this.context = vm.createContext(sandbox);
         vm.runInContext(fs.readFileSync(script, "utf8"), this.context, { filename: script });

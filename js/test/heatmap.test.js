@@ -224,6 +224,18 @@ test("missing or malformed grids.json and wrong messages post clear errors, keep
     assert.deepStrictEqual(ui.errors, []);
 });
 
+test("a relative path is read from the patcher's folder", () => {
+    const folder = path.dirname(BUNDLE);
+    const ui = new Jsui(SCRIPT, W, H, path.join(folder, "some.maxpat"));
+    ui.send("read", path.basename(BUNDLE));
+    assert.deepStrictEqual(ui.errors, []);
+    ui.send("bang");
+    assert.deepStrictEqual(ui.outlets.pop(), [1, "bundle", path.join(BUNDLE, "grids.json")]);
+    const unsaved = new Jsui(SCRIPT, W, H);
+    unsaved.send("read", "no-such.semantic");
+    assert.match(unsaved.errors.pop(), /cannot open no-such\.semantic\/grids\.json/);
+});
+
 test("typing [semantic.heatmap] in Max gives this script in a jsui", () => {
     const init = fs.readFileSync(path.join(__dirname, "..", "..", "package", "max", "init",
         "semantic-objectmappings.txt"), "utf8");
