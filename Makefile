@@ -109,5 +109,6 @@ bench: $(BENCH_VENV)/.installed externals
 	$(BENCH_PY) bench/descriptors_vs_reference.py
 	$(PY) bench/build_speed.py
 	$(PY) bench/transfer.py
+	$(PY) bench/steer_bound.py $(DEMO)
 	$(PY) bench/pd_cpu.py $(DEMO)
 	$(BUILD)/bench_surrogate $(DEMO)
