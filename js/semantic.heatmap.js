@@ -74,8 +74,27 @@ function readText(path) {
     return text;
 }
 
+// A rows x cols array of numbers?
+function isGrid(m, rows, cols) {
+    if (!(m instanceof Array) || m.length !== rows || rows === 0) {
+        return false;
+    }
+    for (var r = 0; r < rows; r++) {
+        if (!(m[r] instanceof Array) || m[r].length !== cols) {
+            return false;
+        }
+        for (var c = 0; c < cols; c++) {
+            if (typeof m[r][c] !== "number" || !isFinite(m[r][c])) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+// Everything the views read, checked once at `read` so drawing cannot fail later.
 function check(g) {
-    if (!g || typeof g !== "object") {
+    if (!g || typeof g !== "object" || g instanceof Array) {
         return "the file is not a JSON object";
     }
     if (g.schema_version !== 1) {
@@ -87,13 +106,30 @@ function check(g) {
             return "no '" + keys[i] + "' key";
         }
     }
-    if (!g.latent_views.length) {
+    if (!(g.latent_views instanceof Array) || !g.latent_views.length) {
         return "no latent views";
     }
-    var v = g.latent_views[0], n = v.x_values.length;
-    if (!v.grids[g.descriptors[0]] || v.grids[g.descriptors[0]].length !== v.y_values.length ||
-        v.grids[g.descriptors[0]][0].length !== n) {
-        return "latent view grids do not match their axes";
+    for (i = 0; i < g.latent_views.length; i++) {
+        var v = g.latent_views[i], where = "latent view " + i + " ";
+        if (!(v.x_values instanceof Array) || !(v.y_values instanceof Array) || v.x_values.length < 2 ||
+            v.y_values.length < 2 || !v.grids) {
+            return where + "has no x_values, y_values (two or more each) or grids";
+        }
+        var rows = v.y_values.length, cols = v.x_values.length;
+        for (var k = 0; k < g.descriptors.length; k++) {
+            if (!isGrid(v.grids[g.descriptors[k]], rows, cols)) {
+                return where + "has no " + rows + "x" + cols + " grid of numbers for " + g.descriptors[k];
+            }
+        }
+        if (!isGrid(v.labels, rows, cols)) {
+            return where + "has no " + rows + "x" + cols + " label map";
+        }
+    }
+    for (i = 0; i < g.descriptor_planes.length; i++) {
+        var p = g.descriptor_planes[i];
+        if (!(p.values instanceof Array) || p.values.length < 2 || !isGrid(p.error, p.values.length, p.values.length)) {
+            return "descriptor plane " + i + " has no values and matching error grid";
+        }
     }
     return null;
 }
@@ -162,6 +198,10 @@ function readUnits(file) {
 function view(name) {
     if (VIEWS.indexOf(String(name)) < 0) {
         error("semantic.heatmap: view expects one of " + VIEWS.join(", ") + ", got " + name + "\n");
+        return;
+    }
+    if (name === "plane" && grids && !grids.descriptor_planes.length) {
+        error("semantic.heatmap: this bundle has no descriptor planes (it lacks the plane descriptors)\n");
         return;
     }
     state.view = String(name);

@@ -200,9 +200,13 @@ test("missing or malformed grids.json and wrong messages post clear errors, keep
     assert.match(ui.errors.pop(), /cannot open .*nowhere\.semantic\/grids\.json: expected a bundle folder/);
     ui.send("read", BUNDLE);
     const good = ui.paint().toBuffer("image/png");
-    const cases = [["{not json", /not valid JSON/], ["[1, 2]", /schema_version undefined/],
+    const cases = [["{not json", /not valid JSON/], ["[1, 2]", /the file is not a JSON object/],
         [JSON.stringify({ ...grids, schema_version: 2 }), /schema_version 2 \(this heatmap reads schema_version 1\)/],
-        [JSON.stringify({ ...grids, latent_views: undefined }), /no 'latent_views' key/]];
+        [JSON.stringify({ ...grids, latent_views: undefined }), /no 'latent_views' key/],
+        [JSON.stringify({ ...grids, latent_views: [grids.latent_views[0], { ...grids.latent_views[1], labels: [[0]] }] }),
+            /latent view 1 has no \d+x\d+ label map/],
+        [JSON.stringify({ ...grids, descriptor_planes: [{ ...grids.descriptor_planes[0], error: [[0, "x"]] }] }),
+            /descriptor plane 0 has no values and matching error grid/]];
     for (const [text, pattern] of cases) {
         fs.writeFileSync(path.join(tmp, "grids.json"), text);
         ui.send("read", path.join(tmp, "grids.json"));
