@@ -51,6 +51,12 @@ class Analysis:
         return torch.fft.rfftfreq(self.n_fft, 1.0 / self.sr)
 
     @cached_property
+    def centroid(self) -> torch.Tensor:
+        """Spectral centroid of the magnitude spectrum per frame [B, frames] (Hz)."""
+        mag = self.magnitude
+        return (mag * self.freqs[:, None]).sum(1) / mag.sum(1).clamp_min(1e-12)
+
+    @cached_property
     def frame_energy(self) -> torch.Tensor:
         """Per-frame power [B, frames], for weighting frame values into a clip value."""
         return self.power.sum(1)

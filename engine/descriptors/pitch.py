@@ -18,7 +18,7 @@ def _yin(a):
     x = a.x
     if x.shape[-1] < length:
         x = torch.nn.functional.pad(x, (0, length - x.shape[-1]))
-    frames = x.unfold(-1, length, 2 * w)  # [B, J, length]; ~23 frames per second suffice for a median
+    frames = x.unfold(-1, length, 4 * w)  # [B, J, length]; ~12 frames per second suffice for a median
     frames = frames - frames.mean(-1, keepdim=True)  # DC would read as a long period
     n = 1 << (length + w - 1).bit_length()
     # r(tau) = sum_j x_j x_{j+tau} over the window, for every lag, by FFT

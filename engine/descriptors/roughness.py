@@ -103,10 +103,10 @@ def roughness_frames(x: torch.Tensor, sr: int, chunk: int = 16) -> torch.Tensor:
     """x [B, N] pascals -> roughness [B, frames] in asper.
 
     Each channel's envelope is the magnitude of its analytic signal, computed in
-    baseband from the M = 2048 spectrum bins around the channel's centre (the slopes
-    attenuate anything farther by well over 20 dB); modulation depth and correlation
-    are ratios, so this equals the paper's rectify-and-filter up to the factor 2/pi that
-    cancels."""
+    baseband from the 256 to 1024 spectrum bins around the channel's centre (GROUPS: the
+    slopes attenuate anything farther by well over 20 dB); modulation depth and
+    correlation are ratios, so this equals the paper's rectify-and-filter up to the
+    factor 2/pi that cancels."""
     n = int(round(FRAME_SECONDS * sr))
     x = x.to(torch.float32)
     if x.shape[-1] < n:
@@ -118,46 +118,28 @@ def roughness_frames(x: torch.Tensor, sr: int, chunk: int = 16) -> torch.Tensor:
     return out.view(shape)
 
 
-M_BASEBAND = 1024
+# Baseband width (spectrum bins) per group of channels (first, end, M): a window must
+# reach from 0 Hz to 4 Bark above its channel (-108 dB down the lower slope) to hold all
+# that excites it; 256 bins (1280 Hz) do that up to 6 Bark, 512 up to 10 Bark, and the
+# upper channels take 1024 (5120 Hz).
+GROUPS = ((0, 12, 256), (12, 20, 512), (20, N_CHANNELS, 1024))
 
 
 def _roughness(frames: torch.Tensor, n: int, sr: int) -> torch.Tensor:
     f, z, ear, ltq, edge_thr, h, g = _tables(n, sr)
-    idx, fixed_db, above_dist, inv_f, edge, valid = _tables_baseband(n, sr)
     window = torch.blackman_window(n, periodic=False)
     # Complex spectrum scaled so |spec| is each component's RMS in pascals.
     spec = torch.fft.rfft(frames * window, dim=-1) * (math.sqrt(2) / window.sum()) * ear.float()
     level = 10 * torch.log10(power(spec).clamp_min(1e-24) / 4e-10)
     level = torch.where(level > ltq.float(), level, torch.full_like(level, -1e4))  # inaudible: no excitation
     # Zwicker's upper slope (dB/Bark) depends on the component only: per bin, not per channel.
-    slope = torch.clamp(-24 - 230 * inv_f + 0.2 * level, max=0.0)
-
-    # Gain (dB) from each component into channel i: 0 dB for the two channels that hold
-    # it, Zwicker's slopes beyond (the upper one level-dependent), evaluated at the
-    # channel edge nearest the component, kept where the excitation there is above
-    # threshold.
-    gain_db = fixed_db + slope[:, idx] * above_dist  # [F, 47, M]
-    audible = (level[:, idx] + gain_db > edge) & valid
-    gain = torch.where(audible, torch.exp(gain_db * (math.log(10) / 20)), torch.zeros(()))
-
-    excitation = spec[:, idx] * gain
-    envelope_power = power(torch.fft.ifft(excitation, dim=-1))  # [F, 47, M], baseband analytic
-    envelope = envelope_power.sqrt()
-    h0 = envelope.mean(-1)
-    # A channel whose total excitation stays below threshold holds only scraps of distant
-    # components, whose spectral truncation reads as deep modulation: it is silent.
-    # (total excitation power by Parseval: sum |X|^2 = M * sum |ifft X|^2)
-    channel_db = 10 * torch.log10((M_BASEBAND * envelope_power.sum(-1)).clamp_min(1e-30) / 4e-10)
-    h0 = torch.where(channel_db > edge_thr.float(), h0, torch.zeros_like(h0))
-    # H_i on the envelope spectrum; bins are sr/n apart whatever M, as the frame length is n.
-    env = torch.fft.rfft(envelope, dim=-1)[..., : h.shape[-1]] * h.float()
-    band_power = power(env).sum(-1)
-    # Parseval: the band-passed envelope's RMS is sqrt(2 * sum |E H|^2) / M (H has no DC).
-    rms = (2 * band_power).sqrt() / M_BASEBAND
-    depth = torch.where(h0 > 0, rms / h0.clamp_min(1e-30), torch.zeros_like(h0)).clamp(max=1.0)
+    slope = torch.clamp(-24 - 230 / f.clamp_min(1.0).float() + 0.2 * level, max=0.0)
+    parts = [_envelopes(spec, level, slope, n, sr, *group) for group in GROUPS]
+    depth, env, band_power = (torch.cat(p, 1) for p in zip(*parts))
     cross = (env[..., :-2, :] * env[..., 2:, :].conj()).real.sum(-1)
     both = (band_power[..., :-2] > 0) & (band_power[..., 2:] > 0)
-    k = torch.where(both, cross / (band_power[..., :-2] * band_power[..., 2:]).sqrt().clamp_min(1e-30), torch.zeros_like(cross))
+    k = torch.where(both, cross / (band_power[..., :-2] * band_power[..., 2:]).sqrt().clamp_min(1e-30),
+                    torch.zeros_like(cross))
     zero2 = torch.zeros_like(k[..., :2])
     k_up = torch.cat([k, zero2], -1)  # k_i (with channel i+2), 0 for the top two
     k_down = torch.cat([zero2, k], -1)  # k_{i-2}
@@ -166,12 +148,44 @@ def _roughness(frames: torch.Tensor, n: int, sr: int) -> torch.Tensor:
     return 0.25 * (g.float() * (depth * kk) ** 2).sum(-1).double()
 
 
-def _tables_baseband(n: int, sr: int):
-    """The level-independent parts of the excitation gains, on each channel's bins."""
-    key = ("baseband", n, sr)
+def _envelopes(spec, level, slope, n: int, sr: int, first: int, end: int, m: int):
+    """For channels first..end-1: modulation depth [F, C], H-weighted envelope spectra
+    [F, C, K] and their power [F, C], from baseband windows of m bins."""
+    _, _, _, _, edge_thr, h, _ = _tables(n, sr)
+    idx, fixed_db, above_dist, edge, valid = (t[first:end] for t in _tables_baseband(n, sr, m))
+    # Gain (dB) from each component into channel i: 0 dB for the two channels that hold
+    # it, Zwicker's slopes beyond (the upper one level-dependent), evaluated at the
+    # channel edge nearest the component, kept where the excitation there is above
+    # threshold.
+    gain_db = fixed_db + slope[:, idx] * above_dist  # [F, C, m]
+    audible = (level[:, idx] + gain_db > edge) & valid
+    gain = torch.where(audible, torch.exp(gain_db * (math.log(10) / 20)), torch.zeros(()))
+    excitation = spec[:, idx] * gain
+    envelope_power = power(torch.fft.ifft(excitation, dim=-1))  # [F, C, m], baseband analytic
+    envelope = envelope_power.sqrt()
+    h0 = envelope.mean(-1)
+    # A channel whose total excitation stays below threshold holds only scraps of distant
+    # components, whose spectral truncation reads as deep modulation: it is silent.
+    # (total excitation power by Parseval: sum |X|^2 = m * sum |ifft X|^2)
+    channel_db = 10 * torch.log10((m * envelope_power.sum(-1)).clamp_min(1e-30) / 4e-10)
+    h0 = torch.where(channel_db > edge_thr[first:end].float(), h0, torch.zeros_like(h0))
+    # H_i on the envelope spectrum; bins are sr/n apart whatever m, as the frame length is n.
+    keep = h.shape[-1]
+    env = torch.fft.rfft(envelope, dim=-1)[..., :keep]
+    env = torch.nn.functional.pad(env, (0, keep - env.shape[-1])) * h[first:end].float()
+    band_power = power(env).sum(-1)
+    # Parseval: the band-passed envelope's RMS is sqrt(2 * sum |E H|^2) / m (H has no DC).
+    rms = (2 * band_power).sqrt() / m
+    depth = torch.where(h0 > 0, rms / h0.clamp_min(1e-30), torch.zeros_like(h0)).clamp(max=1.0)
+    return depth, env, band_power
+
+
+def _tables_baseband(n: int, sr: int, m: int):
+    """The level-independent parts of the excitation gains, on each channel's m bins."""
+    key = ("baseband", n, sr, m)
     if key not in _CACHE:
         f, z, ear, ltq, edge_thr, h, g = _tables(n, sr)
-        idx, valid = _channel_bins(n, sr, M_BASEBAND)
+        idx, valid = _channel_bins(n, sr, m)
         zk = z[idx]
         zi = Z_CHANNELS[:, None]
         chan = torch.arange(N_CHANNELS, dtype=torch.float64)[:, None]
@@ -181,8 +195,7 @@ def _tables_baseband(n: int, sr: int):
         above_dist = torch.where(above, (zi - 0.5) - zk, torch.zeros(()))
         edge = torch.where(below, edge_thr.roll(-1)[:, None], edge_thr.roll(1)[:, None])
         edge = torch.where(below | above, edge, torch.full_like(edge, -1e9))
-        _CACHE[key] = (idx, fixed_db.float(), above_dist.float(), (1 / f.clamp_min(1.0)).float(),
-                       edge.float(), valid)
+        _CACHE[key] = (idx, fixed_db.float(), above_dist.float(), edge.float(), valid)
     return _CACHE[key]
 
 

@@ -8,10 +8,8 @@ from .registry import descriptor
             reference="spectral centroid of the magnitude spectrum per frame, "
                       "energy-weighted mean over frames (Peeters 2004, CUIDADO)")
 def brightness(a) -> torch.Tensor:
-    mag = a.magnitude
-    centroid = (mag * a.freqs[:, None]).sum(1) / mag.sum(1).clamp_min(1e-12)
     w = a.frame_energy
-    return (centroid * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
+    return (a.centroid * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
 
 
 @descriptor("flatness", unit="ratio", range=(1e-6, 1.0), scale="log",
@@ -29,8 +27,6 @@ def flatness(a) -> torch.Tensor:
                       "the magnitude spectrum per frame (Peeters 2004); energy-weighted mean over frames")
 def spread(a) -> torch.Tensor:
     mag = a.magnitude
-    total = mag.sum(1).clamp_min(1e-12)
-    centroid = (mag * a.freqs[:, None]).sum(1) / total
-    var = (mag * (a.freqs[:, None] - centroid[:, None]) ** 2).sum(1) / total
+    var = (mag * (a.freqs[:, None] - a.centroid[:, None]) ** 2).sum(1) / mag.sum(1).clamp_min(1e-12)
     w = a.frame_energy
     return (var.sqrt() * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
