@@ -51,10 +51,17 @@ class Analysis:
         return torch.fft.rfftfreq(self.n_fft, 1.0 / self.sr)
 
     @cached_property
+    def moments(self) -> torch.Tensor:
+        """Sum, first and second moment over frequency of the magnitude spectrum per
+        frame [3, B, frames], by one matrix product (float64: spread subtracts two)."""
+        f = self.freqs.to(torch.float64)
+        return torch.matmul(torch.stack([torch.ones_like(f), f, f * f]), self.magnitude.to(torch.float64)).transpose(0, 1)
+
+    @cached_property
     def centroid(self) -> torch.Tensor:
         """Spectral centroid of the magnitude spectrum per frame [B, frames] (Hz)."""
-        mag = self.magnitude
-        return (mag * self.freqs[:, None]).sum(1) / mag.sum(1).clamp_min(1e-12)
+        total, first, _ = self.moments
+        return first / total.clamp_min(1e-12)
 
     @cached_property
     def frame_energy(self) -> torch.Tensor:

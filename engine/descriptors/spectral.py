@@ -26,7 +26,7 @@ def flatness(a) -> torch.Tensor:
             reference="spectral spread: standard deviation of frequency around the centroid under "
                       "the magnitude spectrum per frame (Peeters 2004); energy-weighted mean over frames")
 def spread(a) -> torch.Tensor:
-    mag = a.magnitude
-    var = (mag * (a.freqs[:, None] - a.centroid[:, None]) ** 2).sum(1) / mag.sum(1).clamp_min(1e-12)
+    total, _, second = a.moments
+    var = (second / total.clamp_min(1e-12) - a.centroid ** 2).clamp_min(0)
     w = a.frame_energy
     return (var.sqrt() * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
