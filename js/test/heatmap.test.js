@@ -248,3 +248,21 @@ test("typing [semantic.heatmap] in Max gives this script in a jsui", () => {
     const file = sub[sub.indexOf("@filename") + 1];
     assert.ok(fs.existsSync(path.join(__dirname, "..", file)), `${file} is the script the tests run`);
 });
+
+test("render.js writes a PNG per view into the report and links them once", () => {
+    const { render } = require("../render");
+    const bundle = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    for (const name of ["grids.json", "manifest.json"]) fs.copyFileSync(path.join(BUNDLE, name), path.join(bundle, name));
+    fs.mkdirSync(path.join(bundle, "report"));
+    fs.writeFileSync(path.join(bundle, "report", "index.html"), "<html><body><h1>report</h1></body></html>");
+    render(bundle);
+    const files = render(bundle);  // twice: the section is replaced, not repeated
+    assert.ok(files.length >= 3, files);
+    for (const f of files) {
+        const png = fs.readFileSync(f);
+        assert.strictEqual(png.subarray(1, 4).toString(), "PNG", f);
+    }
+    const page = fs.readFileSync(path.join(bundle, "report", "index.html"), "utf8");
+    assert.strictEqual(page.split("<!-- semantic.heatmap -->").length, 2, "one linked section");
+    for (const f of files) assert.ok(page.includes(`src="${path.basename(f)}"`), f);
+});
