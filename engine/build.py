@@ -32,7 +32,13 @@ from .sampling import SAMPLERS, LatentSampler
 from .surrogate import MLPRegressor, SemanticSurrogate, method_labels
 
 
+# --quick: a bundle in seconds, to try a model out (and for tests); coarse, not for playing
+QUICK = {"samples": 160, "epochs": 20, "control_samples": 32, "jobs": 1, "tandem_steps": 200, "checks": 6,
+         "grid_resolution": 8}
+
+
 def parse_args(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
     p = argparse.ArgumentParser(prog="python -m engine.build", description=__doc__.splitlines()[0])
     p.add_argument("generator", nargs="?", help="nn~-compatible TorchScript generator (.ts); "
                    f"default: the built-in demo generator '{demo.DEFAULT}'")
@@ -59,6 +65,11 @@ def parse_args(argv=None):
     p.add_argument("--checks", type=int, default=24,
                    help="held-out latents re-decoded for the noise floor and steering checks")
     p.add_argument("--grid-resolution", type=int, default=32, help="cells per side of the latent heatmaps")
+    p.add_argument("--quick", action="store_true",
+                   help="a coarse bundle in seconds, to try a model out: defaults become "
+                        + ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in QUICK.items()))
+    if "--quick" in argv:
+        p.set_defaults(**QUICK)  # options given explicitly still win
     args = p.parse_args(argv)
     if args.generator and args.demo:
         p.error("give a generator file or --demo, not both")

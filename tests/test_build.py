@@ -12,20 +12,21 @@ import pytest
 import torch
 
 from engine import bundle as bundle_mod
-from engine.build import build, parse_args
+from engine.build import QUICK, parse_args
 from engine.dataset import render
 from engine.descriptors import DEFAULT
 from engine.generator import Generator
 
-SMALL = ["--samples", "160", "--epochs", "20", "--control-samples", "32", "--jobs", "1", "--tandem-steps", "200",
-         "--checks", "6", "--grid-resolution", "8"]
-
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bundles") / "demo.semantic"
-    metrics = build(parse_args(["--out", str(out)] + SMALL))
-    return out, metrics
+def built(small_bundle):
+    return small_bundle
+
+
+def test_quick_sets_defaults_that_explicit_options_override():
+    args = parse_args(["--out", "x.semantic", "--quick", "--samples", "300"])
+    assert args.samples == 300 and args.epochs == QUICK["epochs"] and args.grid_resolution == QUICK["grid_resolution"]
+    assert parse_args(["--out", "x.semantic"]).samples == 4096
 
 
 def test_metrics_shape(built):

@@ -9,24 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.build import build, parse_args
 from tools import max_package, maxpat
 
 ROOT = Path(__file__).resolve().parents[1]
 PATCHERS = sorted((ROOT / "package" / "max").rglob("*.maxpat")) + sorted((ROOT / "package" / "max").rglob("*.maxhelp"))
-SMALL = ["--samples", "160", "--epochs", "20", "--control-samples", "32", "--jobs", "1", "--tandem-steps", "200",
-         "--checks", "6", "--grid-resolution", "8"]
-
-
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    """A demo bundle: the one `make test` builds for the jsui tests, else a fresh small one."""
-    made = ROOT / "build" / "heatmap-fixture.semantic"
-    if (made / "manifest.json").is_file():
-        return made
-    out = tmp_path_factory.mktemp("bundles") / "demo.semantic"
-    build(parse_args(["--out", str(out)] + SMALL))
-    return out
+def bundle(small_bundle):
+    return small_bundle[0]
 
 
 def test_there_are_help_and_demo_patchers():
