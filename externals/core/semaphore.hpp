@@ -5,6 +5,9 @@
 #if defined(__APPLE__)
 #include <dispatch/dispatch.h>
 #elif defined(_WIN32)
+#ifndef NOMINMAX
+#define NOMINMAX  // windows.h's min and max macros would break std::min in the core
+#endif
 #include <climits>
 #include <windows.h>
 #else
