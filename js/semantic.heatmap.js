@@ -19,7 +19,7 @@ setoutletassist(0, "latent I V J W or target A V B W: connect to [semantic~]");
 setoutletassist(1, "state: view, descriptor, axes, bundle");
 
 var VIEWS = ["heatmap", "labels", "plane"];
-// viridis (matplotlib), 17 stops from 0 to 1; linear in between
+// viridis (matplotlib) at t = k/15, linear in between (the last stop repeats so t = 1 needs no care)
 var VIRIDIS = [
     [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142],
     [42, 120, 142], [35, 136, 142], [31, 152, 139], [34, 168, 132], [53, 183, 121], [84, 197, 104],
