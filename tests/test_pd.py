@@ -84,6 +84,21 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
     assert "Segmentation" not in err
 
 
+def test_message_outlet_says_what_is_loaded_and_info(bundle, tmp_path):
+    """The rightmost outlet: `loaded PATH` once the bundle plays (and after each swap),
+    `info ...` when asked. Logical time runs in -batch, so the poll clock fires."""
+    outlets = 1 + 8 + 1  # audio, latents, brightness prediction: the message outlet is next
+    objects = [("obj", f"semantic~ {bundle} @descriptors brightness @thread 0"), ("obj", "print out"),
+               ("obj", "loadbang"), ("obj", "delay 600"), ("msg", "info"), ("obj", "delay 1200"),
+               ("msg", "\\; pd quit"), ("msg", "\\; pd dsp 1")]
+    connections = [(0, outlets, 1, 0), (2, 0, 3, 0), (3, 0, 4, 0), (4, 0, 0, 0), (2, 0, 5, 0), (5, 0, 6, 0),
+                   (2, 0, 7, 0)]
+    result = run_pd(write_patch(tmp_path / "out.pd", objects, connections))
+    assert result.returncode == 0, result.stderr
+    assert f"out: loaded {bundle}" in result.stderr, result.stderr
+    assert "out: info bundle" in result.stderr, result.stderr
+
+
 def test_core_with_a_real_bundle(bundle):
     """The C++ core's own tests, with this bundle: load, swap under load, messages."""
     binary = ROOT / "build" / "test_core"

@@ -118,8 +118,7 @@ Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const 
     } else if (selector == "info") {
         std::string text = s.info();
         r.posts.push_back(text);
-        r.selector = "info";
-        r.atoms = {Atom::of(text)};
+        r.outputs.push_back({"info", {Atom::of(text)}});
     } else if (selector == "target" || selector == "latent") {
         pairs(s, selector, args, r);
     } else {
@@ -140,7 +139,7 @@ Reply inlet_value(Semantic& s, int inlet, double value) {
     return r;
 }
 
-Reply poll(Semantic& s, long& reported_underruns) {
+Reply poll(Semantic& s, Reported& reported) {
     Reply r;
     std::istringstream lines(s.take_messages());
     for (std::string line; std::getline(lines, line);) {
@@ -149,11 +148,15 @@ Reply poll(Semantic& s, long& reported_underruns) {
         else if (!line.empty())
             r.posts.push_back(line);
     }
+    auto m = s.models();
+    if (m && s.loads() != reported.loads) {
+        reported.loads = s.loads();
+        r.outputs.push_back({"loaded", {Atom::of(m->path)}});
+    }
     long u = s.underruns();
-    if (u != reported_underruns) {
-        reported_underruns = u;
-        r.selector = "underruns";
-        r.atoms = {Atom::of(double(u))};
+    if (u != reported.underruns) {
+        reported.underruns = u;
+        r.outputs.push_back({"underruns", {Atom::of(double(u))}});
     }
     return r;
 }
@@ -173,7 +176,7 @@ std::string outlet_assist(const Semantic& s, int index) {
     if (index < latent) return "(signal) latent " + std::to_string(index) + " (to other nn~ objects)";
     index -= latent;
     if (index < described) return "(signal) " + s.descriptors()[index] + ", predicted for what plays";
-    return index == described ? "messages: info, underruns" : "";
+    return index == described ? "messages: loaded, info, underruns" : "";
 }
 
 }  // namespace semantic

@@ -33,12 +33,17 @@ struct Creation {
 };
 Creation parse_arguments(const Atoms& args, const Resolve& resolve);
 
+// One message out of the object's message outlet: `selector atoms...`.
+struct Output {
+    std::string selector;
+    Atoms atoms;
+};
+
 // What a message produced, for the host to deliver on its main thread.
 struct Reply {
     std::vector<std::string> errors;  // each one line, without the object's name
     std::vector<std::string> posts;
-    std::string selector;             // non-empty: send `selector atoms` out of the message outlet
-    Atoms atoms;
+    std::vector<Output> outputs;      // for the message outlet, in order
 };
 
 // load BUNDLE · mode control|latent · info · bypass [0|1] · target NAME V [NAME V ...] ·
@@ -49,9 +54,16 @@ Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const 
 // do): that descriptor's target in control mode, that latent dimension in latent mode.
 Reply inlet_value(Semantic& s, int inlet, double value);
 
-// Collects what the worker and loader left (errors, a finished load) and the underrun
-// count when it changed; hosts call it from a timer on their main thread.
-Reply poll(Semantic& s, long& reported_underruns);
+// What a host's message outlet has already said, so poll() says only what changed.
+struct Reported {
+    long loads = 0;
+    long underruns = 0;
+};
+
+// Collects what the worker and loader left (errors, notes) and outputs `loaded PATH`
+// after every (re)load and `underruns N` when the count changed; hosts call it from a
+// timer on their main thread.
+Reply poll(Semantic& s, Reported& reported);
 
 // Assist strings: inlets and outlets named by the descriptors and channels they carry.
 std::string inlet_assist(const Semantic& s, int index);

@@ -84,6 +84,7 @@ void Semantic::adopt(ModelsPtr m, bool host_thread) {
         if (config_.descriptors.empty()) config_.descriptors = m->names;
     }
     std::atomic_store(&models_, m);
+    loads_.fetch_add(1);
 }
 
 void Semantic::say(const std::string& text, bool host_thread) {

@@ -79,6 +79,8 @@ public:
     int descriptor_outlets() const { return inlets(); }
     int outlets() const { return audio_outlets() + latent_outlets() + descriptor_outlets(); }
     bool loaded() const { return std::atomic_load(&models_) != nullptr; }
+    // Bundles adopted so far (creation's, then one per finished `load`).
+    long loads() const { return loads_.load(); }
     long underruns() const { return handoff_ ? handoff_->underruns() : 0; }
     // Threaded, one buffer fills while the previous one is computed: two buffers from
     // in to out; unthreaded (offline), one.
@@ -119,6 +121,7 @@ private:
     std::unique_ptr<Handoff> handoff_;
     std::thread worker_, loader_;
     std::atomic<bool> running_{false};
+    std::atomic<long> loads_{0};
     std::atomic<Mode> mode_{Mode::control};
     std::atomic<bool> bypass_{false};
     std::array<std::atomic<float>, kMaxDescriptors> targets_{};

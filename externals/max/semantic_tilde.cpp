@@ -45,7 +45,7 @@ struct t_semantic {
     t_clock* clock;  // scheduler thread: wakes the qelem
     t_qelem* qelem;  // main thread: delivers the core's messages
     std::string* folder;  // the patcher's folder, for relative bundle paths
-    long reported_underruns;
+    semantic::Reported* reported;  // what the message outlet has said
     bool dsp_ready;
 };
 
@@ -124,15 +124,16 @@ semantic::Atoms from_max(long argc, const t_atom* argv) {
 void deliver(t_semantic* x, const semantic::Reply& r) {
     for (const auto& e : r.errors) object_error(reinterpret_cast<t_object*>(x), "%s", e.c_str());
     for (const auto& p : r.posts) object_post(reinterpret_cast<t_object*>(x), "%s", p.c_str());
-    if (r.selector.empty()) return;
-    std::vector<t_atom> atoms(r.atoms.size());
-    for (std::size_t i = 0; i < atoms.size(); ++i) {
-        if (r.atoms[i].is_number)
-            atom_setfloat(&atoms[i], r.atoms[i].number);
-        else
-            atom_setsym(&atoms[i], gensym(r.atoms[i].symbol.c_str()));
+    for (const auto& o : r.outputs) {
+        std::vector<t_atom> atoms(o.atoms.size());
+        for (std::size_t i = 0; i < atoms.size(); ++i) {
+            if (o.atoms[i].is_number)
+                atom_setfloat(&atoms[i], o.atoms[i].number);
+            else
+                atom_setsym(&atoms[i], gensym(o.atoms[i].symbol.c_str()));
+        }
+        outlet_anything(x->messages, gensym(o.selector.c_str()), short(atoms.size()), atoms.data());
     }
-    outlet_anything(x->messages, gensym(r.selector.c_str()), short(atoms.size()), atoms.data());
 }
 
 void semantic_tick(t_semantic* x) {
@@ -140,7 +141,7 @@ void semantic_tick(t_semantic* x) {
     clock_fdelay(x->clock, 250.);
 }
 
-void semantic_deliver_pending(t_semantic* x) { deliver(x, semantic::poll(*x->core, x->reported_underruns)); }
+void semantic_deliver_pending(t_semantic* x) { deliver(x, semantic::poll(*x->core, *x->reported)); }
 
 void semantic_free(t_semantic* x);
 
@@ -151,7 +152,7 @@ void* semantic_new(t_symbol*, long argc, t_atom* argv) {
     x->clock = nullptr;
     x->qelem = nullptr;
     x->dsp_ready = false;
-    x->reported_underruns = 0;
+    x->reported = new semantic::Reported();
     x->folder = new std::string(patcher_folder(x));
     semantic::Creation c = semantic::parse_arguments(from_max(argc, argv), resolver(x));
     if (!c.error.empty()) {
@@ -191,6 +192,7 @@ void semantic_free(t_semantic* x) {
     if (x->qelem) qelem_free(x->qelem);
     delete x->core;  // waits for a model call in flight
     delete x->folder;
+    delete x->reported;
 }
 
 void semantic_perform64(t_semantic* x, t_object*, double** ins, long, double** outs, long, long frames, long, void*) {

@@ -30,7 +30,7 @@ struct t_semantic {
     t_outlet* messages;
     t_clock* poll;
     t_canvas* canvas;  // for bundle paths relative to the patch
-    long reported_underruns;
+    semantic::Reported* reported;  // what the message outlet has said
 };
 
 semantic::Atoms from_pd(int argc, const t_atom* argv) {
@@ -64,21 +64,22 @@ void post_to(t_semantic* x, const std::string& text) {
 void deliver(t_semantic* x, const semantic::Reply& r) {
     for (const auto& e : r.errors) pd_error(x, "semantic~: %s", e.c_str());
     for (const auto& p : r.posts) post("semantic~: %s", p.c_str());
-    if (r.selector.empty()) return;
-    std::vector<t_atom> atoms(r.atoms.size());
-    for (std::size_t i = 0; i < atoms.size(); ++i) {
-        if (r.atoms[i].is_number)
-            SETFLOAT(&atoms[i], t_float(r.atoms[i].number));
-        else
-            SETSYMBOL(&atoms[i], gensym(r.atoms[i].symbol.c_str()));
+    for (const auto& o : r.outputs) {
+        std::vector<t_atom> atoms(o.atoms.size());
+        for (std::size_t i = 0; i < atoms.size(); ++i) {
+            if (o.atoms[i].is_number)
+                SETFLOAT(&atoms[i], t_float(o.atoms[i].number));
+            else
+                SETSYMBOL(&atoms[i], gensym(o.atoms[i].symbol.c_str()));
+        }
+        outlet_anything(x->messages, gensym(o.selector.c_str()), int(atoms.size()), atoms.data());
     }
-    outlet_anything(x->messages, gensym(r.selector.c_str()), int(atoms.size()), atoms.data());
 }
 
 // Pd is not thread-safe: a clock on the main thread delivers what the worker and the
 // loader had to say.
 void semantic_poll(t_semantic* x) {
-    deliver(x, semantic::poll(*x->core, x->reported_underruns));
+    deliver(x, semantic::poll(*x->core, *x->reported));
     clock_delay(x->poll, 250);
 }
 
@@ -93,7 +94,7 @@ void* semantic_new(t_symbol*, int argc, t_atom* argv) {
     x->vectors = new std::vector<t_sample*>();
     x->poll = nullptr;
     x->canvas = canvas;
-    x->reported_underruns = 0;
+    x->reported = new semantic::Reported();
     x->f = 0;
     x->core = new semantic::Semantic(c.config, [x](const std::string& text) { post_to(x, text); });
     if (!x->core->load(c.bundle, true)) {
@@ -112,6 +113,7 @@ void semantic_free(t_semantic* x) {
     if (x->poll) clock_free(x->poll);
     delete x->core;  // waits for a model call in flight
     delete x->vectors;
+    delete x->reported;
 }
 
 t_int* semantic_perform(t_int* w) {

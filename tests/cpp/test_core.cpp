@@ -182,16 +182,23 @@ static void test_messages_and_assist() {
     }
     handle(s, "bypass", {}, same);
     r = handle(s, "info", {}, same);
-    EXPECT(r.selector == "info" && r.atoms.size() == 1 && r.atoms[0].symbol.find("(bypassed)") != std::string::npos,
-           "bypass alone turns bypass on, and info says so: " << (r.atoms.empty() ? "" : r.atoms[0].symbol));
+    EXPECT(r.outputs.size() == 1 && r.outputs[0].selector == "info" &&
+               r.outputs[0].atoms[0].symbol.find("(bypassed)") != std::string::npos,
+           "bypass alone turns bypass on, and info says so");
     handle(s, "bypass", atoms({Atom::of(0.0)}), same);
     EXPECT(s.info().find("(bypassed)") == std::string::npos, "bypass 0 turns it off");
     EXPECT(inlet_value(s, 0, 0.75).errors.empty(), "a number at inlet 0 sets brightness' target");
     handle(s, "mode", atoms({Atom::of("latent")}), same);
     EXPECT(inlet_value(s, 0, 0.5).errors.empty(), "... and latent 0 in latent mode");
     EXPECT(inlet_value(s, 3, 0.5).errors.size() == 1, "no inlet 3");
-    long reported = 0;
-    EXPECT(poll(s, reported).selector.empty(), "no underruns, nothing to report");
+    Reported reported;
+    r = poll(s, reported);
+    EXPECT(r.outputs.size() == 1 && r.outputs[0].selector == "loaded" && r.outputs[0].atoms[0].symbol == "fake",
+           "the first poll says which bundle is loaded");
+    EXPECT(poll(s, reported).outputs.empty(), "then nothing until something changes");
+    s.adopt(fake_models());
+    r = poll(s, reported);
+    EXPECT(r.outputs.size() == 1 && r.outputs[0].selector == "loaded", "a swap is reported again");
     EXPECT(inlet_assist(s, 0).find("brightness") != std::string::npos, inlet_assist(s, 0));
     EXPECT(outlet_assist(s, 0) == "(signal) audio channel 1", outlet_assist(s, 0));
     EXPECT(outlet_assist(s, 1).find("latent 0") != std::string::npos, outlet_assist(s, 1));

@@ -44,24 +44,6 @@
       {
         "box": {
           "id": "obj-2",
-          "maxclass": "newobj",
-          "numinlets": 1,
-          "numoutlets": 1,
-          "patching_rect": [
-            20.0,
-            50.0,
-            66.0,
-            22.0
-          ],
-          "outlettype": [
-            "bang"
-          ],
-          "text": "loadbang"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-3",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -79,7 +61,7 @@
       },
       {
         "box": {
-          "id": "obj-4",
+          "id": "obj-3",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -97,65 +79,28 @@
       },
       {
         "box": {
-          "id": "obj-5",
+          "id": "obj-4",
           "maxclass": "comment",
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
             420.0,
-            80.0,
-            400.0,
-            20.0
+            74.0,
+            560.0,
+            34.0
           ],
-          "text": "swap generator: the same descriptor controls play the other model"
+          "text": "swap generator: the same descriptor controls play the other model; the heatmap follows what [semantic~] reports it loaded"
         }
       },
       {
         "box": {
-          "id": "obj-6",
+          "id": "obj-5",
           "maxclass": "newobj",
           "numinlets": 1,
-          "numoutlets": 2,
+          "numoutlets": 1,
           "patching_rect": [
             20.0,
             112.0,
-            45.0,
-            22.0
-          ],
-          "outlettype": [
-            "",
-            ""
-          ],
-          "text": "t l l"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-7",
-          "maxclass": "newobj",
-          "numinlets": 1,
-          "numoutlets": 1,
-          "patching_rect": [
-            120.0,
-            142.0,
-            94.0,
-            22.0
-          ],
-          "outlettype": [
-            ""
-          ],
-          "text": "prepend read"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-8",
-          "maxclass": "newobj",
-          "numinlets": 1,
-          "numoutlets": 1,
-          "patching_rect": [
-            20.0,
-            460.0,
             94.0,
             22.0
           ],
@@ -167,7 +112,7 @@
       },
       {
         "box": {
-          "id": "obj-9",
+          "id": "obj-6",
           "maxclass": "jsui",
           "numinlets": 1,
           "numoutlets": 2,
@@ -187,7 +132,7 @@
       },
       {
         "box": {
-          "id": "obj-10",
+          "id": "obj-7",
           "maxclass": "newobj",
           "numinlets": 4,
           "numoutlets": 14,
@@ -218,7 +163,7 @@
       },
       {
         "box": {
-          "id": "obj-11",
+          "id": "obj-8",
           "maxclass": "comment",
           "numinlets": 1,
           "numoutlets": 0,
@@ -233,12 +178,64 @@
       },
       {
         "box": {
-          "id": "obj-12",
+          "id": "obj-9",
           "maxclass": "slider",
           "numinlets": 1,
           "numoutlets": 1,
           "patching_rect": [
             560.0,
+            195.0,
+            22.0,
+            120.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "floatoutput": 1,
+          "size": 1.0
+        }
+      },
+      {
+        "box": {
+          "id": "obj-10",
+          "maxclass": "newobj",
+          "numinlets": 1,
+          "numoutlets": 1,
+          "patching_rect": [
+            560.0,
+            330.0,
+            150.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "prepend target loudness"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-11",
+          "maxclass": "comment",
+          "numinlets": 1,
+          "numoutlets": 0,
+          "patching_rect": [
+            640.0,
+            172.0,
+            80.0,
+            20.0
+          ],
+          "text": "brightness"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-12",
+          "maxclass": "slider",
+          "numinlets": 1,
+          "numoutlets": 1,
+          "patching_rect": [
+            640.0,
             195.0,
             22.0,
             120.0
@@ -257,15 +254,15 @@
           "numinlets": 1,
           "numoutlets": 1,
           "patching_rect": [
-            560.0,
-            330.0,
+            640.0,
+            356.0,
             150.0,
             22.0
           ],
           "outlettype": [
             ""
           ],
-          "text": "prepend target loudness"
+          "text": "prepend target brightness"
         }
       },
       {
@@ -275,12 +272,12 @@
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
-            640.0,
+            720.0,
             172.0,
             80.0,
             20.0
           ],
-          "text": "brightness"
+          "text": "roughness"
         }
       },
       {
@@ -290,7 +287,7 @@
           "numinlets": 1,
           "numoutlets": 1,
           "patching_rect": [
-            640.0,
+            720.0,
             195.0,
             22.0,
             120.0
@@ -309,15 +306,15 @@
           "numinlets": 1,
           "numoutlets": 1,
           "patching_rect": [
-            640.0,
-            356.0,
+            720.0,
+            330.0,
             150.0,
             22.0
           ],
           "outlettype": [
             ""
           ],
-          "text": "prepend target brightness"
+          "text": "prepend target roughness"
         }
       },
       {
@@ -327,12 +324,12 @@
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
-            720.0,
+            800.0,
             172.0,
             80.0,
             20.0
           ],
-          "text": "roughness"
+          "text": "f0"
         }
       },
       {
@@ -342,7 +339,7 @@
           "numinlets": 1,
           "numoutlets": 1,
           "patching_rect": [
-            720.0,
+            800.0,
             195.0,
             22.0,
             120.0
@@ -361,58 +358,6 @@
           "numinlets": 1,
           "numoutlets": 1,
           "patching_rect": [
-            720.0,
-            330.0,
-            150.0,
-            22.0
-          ],
-          "outlettype": [
-            ""
-          ],
-          "text": "prepend target roughness"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-20",
-          "maxclass": "comment",
-          "numinlets": 1,
-          "numoutlets": 0,
-          "patching_rect": [
-            800.0,
-            172.0,
-            80.0,
-            20.0
-          ],
-          "text": "f0"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-21",
-          "maxclass": "slider",
-          "numinlets": 1,
-          "numoutlets": 1,
-          "patching_rect": [
-            800.0,
-            195.0,
-            22.0,
-            120.0
-          ],
-          "outlettype": [
-            ""
-          ],
-          "floatoutput": 1,
-          "size": 1.0
-        }
-      },
-      {
-        "box": {
-          "id": "obj-22",
-          "maxclass": "newobj",
-          "numinlets": 1,
-          "numoutlets": 1,
-          "patching_rect": [
             800.0,
             356.0,
             150.0,
@@ -426,7 +371,7 @@
       },
       {
         "box": {
-          "id": "obj-23",
+          "id": "obj-20",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -444,7 +389,7 @@
       },
       {
         "box": {
-          "id": "obj-24",
+          "id": "obj-21",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -462,7 +407,7 @@
       },
       {
         "box": {
-          "id": "obj-25",
+          "id": "obj-22",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -480,7 +425,7 @@
       },
       {
         "box": {
-          "id": "obj-26",
+          "id": "obj-23",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -498,7 +443,7 @@
       },
       {
         "box": {
-          "id": "obj-27",
+          "id": "obj-24",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -516,7 +461,7 @@
       },
       {
         "box": {
-          "id": "obj-28",
+          "id": "obj-25",
           "maxclass": "message",
           "numinlets": 2,
           "numoutlets": 1,
@@ -534,7 +479,7 @@
       },
       {
         "box": {
-          "id": "obj-29",
+          "id": "obj-26",
           "maxclass": "newobj",
           "numinlets": 2,
           "numoutlets": 1,
@@ -552,7 +497,7 @@
       },
       {
         "box": {
-          "id": "obj-30",
+          "id": "obj-27",
           "maxclass": "ezdac~",
           "numinlets": 2,
           "numoutlets": 0,
@@ -566,7 +511,7 @@
       },
       {
         "box": {
-          "id": "obj-31",
+          "id": "obj-28",
           "maxclass": "newobj",
           "numinlets": 2,
           "numoutlets": 1,
@@ -584,12 +529,64 @@
       },
       {
         "box": {
-          "id": "obj-32",
+          "id": "obj-29",
           "maxclass": "flonum",
           "numinlets": 1,
           "numoutlets": 2,
           "patching_rect": [
             200.0,
+            570.0,
+            60.0,
+            22.0
+          ],
+          "outlettype": [
+            "",
+            "bang"
+          ],
+          "format": 6
+        }
+      },
+      {
+        "box": {
+          "id": "obj-30",
+          "maxclass": "comment",
+          "numinlets": 1,
+          "numoutlets": 0,
+          "patching_rect": [
+            200.0,
+            595.0,
+            100.0,
+            20.0
+          ],
+          "text": "loudness now"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-31",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            310.0,
+            540.0,
+            101.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-32",
+          "maxclass": "flonum",
+          "numinlets": 1,
+          "numoutlets": 2,
+          "patching_rect": [
+            310.0,
             570.0,
             60.0,
             22.0
@@ -608,12 +605,12 @@
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
-            200.0,
+            310.0,
             595.0,
             100.0,
             20.0
           ],
-          "text": "loudness now"
+          "text": "brightness now"
         }
       },
       {
@@ -623,7 +620,7 @@
           "numinlets": 2,
           "numoutlets": 1,
           "patching_rect": [
-            310.0,
+            420.0,
             540.0,
             101.0,
             22.0
@@ -641,7 +638,7 @@
           "numinlets": 1,
           "numoutlets": 2,
           "patching_rect": [
-            310.0,
+            420.0,
             570.0,
             60.0,
             22.0
@@ -660,12 +657,12 @@
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
-            310.0,
+            420.0,
             595.0,
             100.0,
             20.0
           ],
-          "text": "brightness now"
+          "text": "roughness now"
         }
       },
       {
@@ -675,7 +672,7 @@
           "numinlets": 2,
           "numoutlets": 1,
           "patching_rect": [
-            420.0,
+            530.0,
             540.0,
             101.0,
             22.0
@@ -693,7 +690,7 @@
           "numinlets": 1,
           "numoutlets": 2,
           "patching_rect": [
-            420.0,
+            530.0,
             570.0,
             60.0,
             22.0
@@ -712,58 +709,6 @@
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
-            420.0,
-            595.0,
-            100.0,
-            20.0
-          ],
-          "text": "roughness now"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-40",
-          "maxclass": "newobj",
-          "numinlets": 2,
-          "numoutlets": 1,
-          "patching_rect": [
-            530.0,
-            540.0,
-            101.0,
-            22.0
-          ],
-          "outlettype": [
-            ""
-          ],
-          "text": "snapshot~ 100"
-        }
-      },
-      {
-        "box": {
-          "id": "obj-41",
-          "maxclass": "flonum",
-          "numinlets": 1,
-          "numoutlets": 2,
-          "patching_rect": [
-            530.0,
-            570.0,
-            60.0,
-            22.0
-          ],
-          "outlettype": [
-            "",
-            "bang"
-          ],
-          "format": 6
-        }
-      },
-      {
-        "box": {
-          "id": "obj-42",
-          "maxclass": "comment",
-          "numinlets": 1,
-          "numoutlets": 0,
-          "patching_rect": [
             530.0,
             595.0,
             100.0,
@@ -774,13 +719,50 @@
       },
       {
         "box": {
-          "id": "obj-43",
+          "id": "obj-40",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 2,
+          "patching_rect": [
+            700.0,
+            540.0,
+            94.0,
+            22.0
+          ],
+          "outlettype": [
+            "",
+            ""
+          ],
+          "text": "route loaded"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-41",
+          "maxclass": "newobj",
+          "numinlets": 1,
+          "numoutlets": 1,
+          "patching_rect": [
+            700.0,
+            570.0,
+            94.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "prepend read"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-42",
           "maxclass": "newobj",
           "numinlets": 1,
           "numoutlets": 0,
           "patching_rect": [
-            700.0,
-            540.0,
+            820.0,
+            570.0,
             115.0,
             22.0
           ],
@@ -796,7 +778,7 @@
             0
           ],
           "destination": [
-            "obj-3",
+            "obj-5",
             0
           ]
         }
@@ -808,7 +790,7 @@
             0
           ],
           "destination": [
-            "obj-6",
+            "obj-5",
             0
           ]
         }
@@ -816,20 +798,8 @@
       {
         "patchline": {
           "source": [
-            "obj-4",
+            "obj-5",
             0
-          ],
-          "destination": [
-            "obj-6",
-            0
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
-            "obj-6",
-            1
           ],
           "destination": [
             "obj-7",
@@ -840,35 +810,11 @@
       {
         "patchline": {
           "source": [
-            "obj-7",
-            0
-          ],
-          "destination": [
-            "obj-9",
-            0
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
             "obj-6",
             0
           ],
           "destination": [
-            "obj-8",
-            0
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
-            "obj-8",
-            0
-          ],
-          "destination": [
-            "obj-10",
+            "obj-7",
             0
           ]
         }
@@ -881,6 +827,18 @@
           ],
           "destination": [
             "obj-10",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-10",
+            0
+          ],
+          "destination": [
+            "obj-7",
             0
           ]
         }
@@ -904,7 +862,7 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-7",
             0
           ]
         }
@@ -928,7 +886,7 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-7",
             0
           ]
         }
@@ -952,7 +910,19 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-7",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-20",
+            0
+          ],
+          "destination": [
+            "obj-7",
             0
           ]
         }
@@ -964,7 +934,7 @@
             0
           ],
           "destination": [
-            "obj-22",
+            "obj-7",
             0
           ]
         }
@@ -976,7 +946,7 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-7",
             0
           ]
         }
@@ -988,7 +958,7 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-6",
             0
           ]
         }
@@ -1000,7 +970,7 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-6",
             0
           ]
         }
@@ -1012,7 +982,19 @@
             0
           ],
           "destination": [
-            "obj-10",
+            "obj-6",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            0
+          ],
+          "destination": [
+            "obj-26",
             0
           ]
         }
@@ -1024,7 +1006,7 @@
             0
           ],
           "destination": [
-            "obj-9",
+            "obj-27",
             0
           ]
         }
@@ -1032,11 +1014,23 @@
       {
         "patchline": {
           "source": [
-            "obj-27",
+            "obj-26",
             0
           ],
           "destination": [
-            "obj-9",
+            "obj-27",
+            1
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            9
+          ],
+          "destination": [
+            "obj-28",
             0
           ]
         }
@@ -1048,18 +1042,6 @@
             0
           ],
           "destination": [
-            "obj-9",
-            0
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
-            "obj-10",
-            0
-          ],
-          "destination": [
             "obj-29",
             0
           ]
@@ -1068,32 +1050,8 @@
       {
         "patchline": {
           "source": [
-            "obj-29",
-            0
-          ],
-          "destination": [
-            "obj-30",
-            0
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
-            "obj-29",
-            0
-          ],
-          "destination": [
-            "obj-30",
-            1
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
-            "obj-10",
-            9
+            "obj-7",
+            10
           ],
           "destination": [
             "obj-31",
@@ -1116,8 +1074,8 @@
       {
         "patchline": {
           "source": [
-            "obj-10",
-            10
+            "obj-7",
+            11
           ],
           "destination": [
             "obj-34",
@@ -1140,8 +1098,8 @@
       {
         "patchline": {
           "source": [
-            "obj-10",
-            11
+            "obj-7",
+            12
           ],
           "destination": [
             "obj-37",
@@ -1164,8 +1122,8 @@
       {
         "patchline": {
           "source": [
-            "obj-10",
-            12
+            "obj-7",
+            13
           ],
           "destination": [
             "obj-40",
@@ -1188,11 +1146,23 @@
       {
         "patchline": {
           "source": [
-            "obj-10",
-            13
+            "obj-41",
+            0
           ],
           "destination": [
-            "obj-43",
+            "obj-6",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-40",
+            1
+          ],
+          "destination": [
+            "obj-42",
             0
           ]
         }
