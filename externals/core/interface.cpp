@@ -1,6 +1,5 @@
 #include "interface.hpp"
 
-#include <cmath>
 #include <sstream>
 
 namespace semantic {
