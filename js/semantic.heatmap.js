@@ -3,7 +3,8 @@
 //
 // messages in:  read PATH (bundle folder or its grids.json) · view heatmap|labels|plane ·
 //               descriptor NAME · axes I J (latent view) / axes NAME NAME (descriptor
-//               plane) · position X Y (move the cursor, in the view's units) · bang
+//               plane) · position X Y (move the cursor, in the view's units) ·
+//               latents Z0 Z1 ... (the latent vector playing: the cursor follows) · bang
 // outlet 0:     latent I V J W (heatmap and label views) / target A V B W (plane view),
 //               values in the units [semantic~] takes: latent coordinates, normalised targets
 // outlet 1:     state after each change: view, descriptor, axes, loaded bundle
@@ -14,7 +15,7 @@ mgraphics.init();
 mgraphics.relative_coords = 0;
 mgraphics.autofill = 0;
 
-setinletassist(0, "read PATH, view, descriptor NAME, axes, position X Y");
+setinletassist(0, "read PATH, view, descriptor NAME, axes, position X Y, latents Z0 Z1 ...");
 setoutletassist(0, "latent I V J W or target A V B W: connect to [semantic~]");
 setoutletassist(1, "state: view, descriptor, axes, bundle");
 
@@ -255,6 +256,27 @@ function position(x, y) {
         return;
     }
     state.cursor = [x, y];
+    mgraphics.redraw();
+}
+
+// The whole latent vector [semantic~] plays (its latent outlets, sampled): the cursor
+// moves to its coordinates on the latent view's two axes, so the map shows where the
+// sound is. The plane view has no latent axes and ignores it.
+function latents() {
+    if (!loaded("latents")) {
+        return;
+    }
+    var z = arrayfromargs(arguments);
+    if (state.view === "plane") {
+        return;
+    }
+    var ax = current().axes;
+    if (z.length <= Math.max(ax[0], ax[1]) || typeof z[ax[0]] !== "number" || typeof z[ax[1]] !== "number") {
+        error("semantic.heatmap: latents expects the whole latent vector (" + grids.reference_latent.length +
+              " numbers), got " + z.length + "\n");
+        return;
+    }
+    state.cursor = [z[ax[0]], z[ax[1]]];
     mgraphics.redraw();
 }
 

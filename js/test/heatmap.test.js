@@ -87,6 +87,20 @@ test("the cursor is drawn where position puts it", () => {
     assert.deepStrictEqual(ui.pixel(...far), uiPlain.pixel(...far));
 });
 
+test("latents moves the cursor to the playing latent's coordinates on the view's axes", () => {
+    const ui = open();
+    const view = grids.latent_views[0];
+    const n = view.x_values.length;
+    const z = grids.reference_latent.map(() => 0);
+    z[view.x] = view.x_values[n - 3];
+    z[view.y] = view.y_values[1];
+    ui.send("latents", ...z);
+    ui.paint();
+    assert.ok(near(ui.pixel(...cellCentre(ui, 1, n - 3, n, n)), [255, 51, 51], 10));
+    ui.send("latents", 1, 2);
+    assert.match(ui.errors.pop(), /latents expects the whole latent vector \(\d+ numbers\), got 2/);
+});
+
 test("axis labels, tick values and the legend are drawn", () => {
     const ui = open();
     ui.paint();

@@ -13,7 +13,7 @@
       60,
       60,
       1100,
-      760
+      820
     ],
     "bglocked": 0,
     "openinpresentation": 0,
@@ -721,6 +721,201 @@
         "box": {
           "id": "obj-40",
           "maxclass": "newobj",
+          "numinlets": 8,
+          "numoutlets": 1,
+          "patching_rect": [
+            120.0,
+            680.0,
+            220.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "pak f f f f f f f f"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-41",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            20.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-42",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            120.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-43",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            220.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-44",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            320.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-45",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            420.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-46",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            520.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-47",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            620.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-48",
+          "maxclass": "newobj",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            720.0,
+            640.0,
+            90.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "snapshot~ 100"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-49",
+          "maxclass": "newobj",
+          "numinlets": 1,
+          "numoutlets": 1,
+          "patching_rect": [
+            120.0,
+            710.0,
+            115.0,
+            22.0
+          ],
+          "outlettype": [
+            ""
+          ],
+          "text": "prepend latents"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-50",
+          "maxclass": "comment",
+          "numinlets": 1,
+          "numoutlets": 0,
+          "patching_rect": [
+            360.0,
+            710.0,
+            400.0,
+            20.0
+          ],
+          "text": "the heatmap's cursor follows the latent point that plays"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-51",
+          "maxclass": "newobj",
           "numinlets": 2,
           "numoutlets": 2,
           "patching_rect": [
@@ -738,7 +933,7 @@
       },
       {
         "box": {
-          "id": "obj-41",
+          "id": "obj-52",
           "maxclass": "newobj",
           "numinlets": 1,
           "numoutlets": 1,
@@ -756,7 +951,7 @@
       },
       {
         "box": {
-          "id": "obj-42",
+          "id": "obj-53",
           "maxclass": "newobj",
           "numinlets": 1,
           "numoutlets": 0,
@@ -1123,19 +1318,7 @@
         "patchline": {
           "source": [
             "obj-7",
-            13
-          ],
-          "destination": [
-            "obj-40",
-            0
-          ]
-        }
-      },
-      {
-        "patchline": {
-          "source": [
-            "obj-40",
-            0
+            1
           ],
           "destination": [
             "obj-41",
@@ -1147,6 +1330,198 @@
         "patchline": {
           "source": [
             "obj-41",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            2
+          ],
+          "destination": [
+            "obj-42",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-42",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            1
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            3
+          ],
+          "destination": [
+            "obj-43",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-43",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            2
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            4
+          ],
+          "destination": [
+            "obj-44",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-44",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            3
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            5
+          ],
+          "destination": [
+            "obj-45",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-45",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            4
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            6
+          ],
+          "destination": [
+            "obj-46",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-46",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            5
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            7
+          ],
+          "destination": [
+            "obj-47",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-47",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            6
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-7",
+            8
+          ],
+          "destination": [
+            "obj-48",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-48",
+            0
+          ],
+          "destination": [
+            "obj-40",
+            7
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-40",
+            0
+          ],
+          "destination": [
+            "obj-49",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-49",
             0
           ],
           "destination": [
@@ -1158,11 +1533,47 @@
       {
         "patchline": {
           "source": [
-            "obj-40",
+            "obj-7",
+            13
+          ],
+          "destination": [
+            "obj-51",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-51",
+            0
+          ],
+          "destination": [
+            "obj-52",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-52",
+            0
+          ],
+          "destination": [
+            "obj-6",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-51",
             1
           ],
           "destination": [
-            "obj-42",
+            "obj-53",
             0
           ]
         }
