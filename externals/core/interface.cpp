@@ -138,15 +138,20 @@ Reply inlet_value(Semantic& s, int inlet, double value) {
     return r;
 }
 
-Reply poll(Semantic& s, Reported& reported) {
+Reply said(const std::string& text) {
     Reply r;
-    std::istringstream lines(s.take_messages());
+    std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
         if (line.rfind("error: ", 0) == 0)
             r.errors.push_back(line.substr(7));
         else if (!line.empty())
             r.posts.push_back(line);
     }
+    return r;
+}
+
+Reply poll(Semantic& s, Reported& reported) {
+    Reply r = said(s.take_messages());
     auto m = s.models();
     if (m && s.loads() != reported.loads) {
         reported.loads = s.loads();

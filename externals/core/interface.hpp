@@ -60,6 +60,10 @@ struct Reported {
     long underruns = 0;
 };
 
+// What the core said (one message per line, errors start with "error: "), sorted into
+// errors and posts; for the host's Post callback and for poll().
+Reply said(const std::string& text);
+
 // Collects what the worker and loader left (errors, notes) and outputs `loaded PATH`
 // after every (re)load and `underruns N` when the count changed; hosts call it from a
 // timer on their main thread.

@@ -161,12 +161,7 @@ void* semantic_new(t_symbol*, long argc, t_atom* argv) {
         return nullptr;
     }
     if (c.config.python.empty() && !std::getenv("SEMANTIC_PYTHON")) c.config.python = package_python();
-    x->core = new semantic::Semantic(c.config, [x](const std::string& text) {
-        if (text.rfind("error: ", 0) == 0)
-            object_error(reinterpret_cast<t_object*>(x), "%s", text.c_str() + 7);
-        else
-            object_post(reinterpret_cast<t_object*>(x), "%s", text.c_str());
-    });
+    x->core = new semantic::Semantic(c.config, [x](const std::string& text) { deliver(x, semantic::said(text)); });
     if (!x->core->load(c.bundle, true)) {
         object_free(x);
         return nullptr;

@@ -54,13 +54,6 @@ semantic::Resolve resolver(t_canvas* canvas) {
     };
 }
 
-void post_to(t_semantic* x, const std::string& text) {
-    if (text.rfind("error: ", 0) == 0)
-        pd_error(x, "semantic~: %s", text.c_str() + 7);
-    else
-        post("semantic~: %s", text.c_str());
-}
-
 void deliver(t_semantic* x, const semantic::Reply& r) {
     for (const auto& e : r.errors) pd_error(x, "semantic~: %s", e.c_str());
     for (const auto& p : r.posts) post("semantic~: %s", p.c_str());
@@ -96,7 +89,7 @@ void* semantic_new(t_symbol*, int argc, t_atom* argv) {
     x->canvas = canvas;
     x->reported = new semantic::Reported();
     x->f = 0;
-    x->core = new semantic::Semantic(c.config, [x](const std::string& text) { post_to(x, text); });
+    x->core = new semantic::Semantic(c.config, [x](const std::string& text) { deliver(x, semantic::said(text)); });
     if (!x->core->load(c.bundle, true)) {
         pd_free(&x->obj.ob_pd);
         return nullptr;
