@@ -44,6 +44,7 @@ var units = {};       // descriptor -> {unit, warp, lo, hi} from the bundle's ma
 var source = "";
 var state = {view: "heatmap", descriptor: null, latent: 0, plane: 0, swap: false, cursor: null};
 var cache = {image: null, width: 0, height: 0};
+var shown = null;     // current() of the state, recomputed at each change, not per paint or drag
 
 function colormap(t) {
     t = Math.max(0, Math.min(1, t)) * 15;
@@ -270,7 +271,7 @@ function latents() {
     if (state.view === "plane") {
         return;
     }
-    var ax = current().axes;
+    var ax = shown.axes;
     if (z.length <= Math.max(ax[0], ax[1]) || typeof z[ax[0]] !== "number" || typeof z[ax[1]] !== "number") {
         error("semantic.heatmap: latents expects the whole latent vector (" + grids.reference_latent.length +
               " numbers), got " + z.length + "\n");
@@ -298,6 +299,7 @@ function loaded(what) {
 }
 
 function changed() {
+    shown = current();
     cache.image = null;
     report();
     mgraphics.redraw();
@@ -307,7 +309,7 @@ function report() {
     if (!grids) {
         return;
     }
-    var axesNow = current().axes;
+    var axesNow = shown.axes;
     outlet(1, "view", state.view);
     outlet(1, "descriptor", state.descriptor);
     outlet(1, "axes", axesNow[0], axesNow[1]);
@@ -412,7 +414,7 @@ function render(width, height) {
     g.set_source_rgb(0.12, 0.12, 0.13);
     g.rectangle(0, 0, width, height);
     g.fill();
-    var v = current(), p = plot(width, height), rows = v.cells.length, cols = v.cells[0].length;
+    var v = shown, p = plot(width, height), rows = v.cells.length, cols = v.cells[0].length;
     var range = extent(v.cells), span = range[1] - range[0] || 1;
     var cw = p.w / cols, ch = p.h / rows;
     for (var r = 0; r < rows; r++) {
@@ -516,7 +518,7 @@ function paint() {
     }
     mgraphics.image_surface_draw(cache.image);
     if (state.cursor) {
-        var v = current(), p = plot(width, height);
+        var v = shown, p = plot(width, height);
         var cx = toPixel(state.cursor[0], v.xs, p.x, p.w);
         var cy = p.y + p.h - (toPixel(state.cursor[1], v.ys, 0, p.h));
         mgraphics.set_line_width(1.5);
@@ -548,7 +550,7 @@ function pick(x, y) {
     if (!grids) {
         return;
     }
-    var size = mgraphics.size, v = current(), p = plot(size[0], size[1]);
+    var size = mgraphics.size, v = shown, p = plot(size[0], size[1]);
     if (x < p.x || x > p.x + p.w || y < p.y || y > p.y + p.h) {
         return;
     }
