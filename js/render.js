@@ -7,7 +7,6 @@ const path = require("path");
 const { Jsui } = require("./host/jsui");
 
 const SCRIPT = path.join(__dirname, "semantic.heatmap.js");
-const KEY = ["loudness", "brightness", "roughness", "f0"];
 const BEGIN = "<!-- semantic.heatmap -->";
 const END = "<!-- /semantic.heatmap -->";
 
@@ -24,7 +23,9 @@ function render(bundle, width = 440, height = 320) {
         ui.png(path.join(report, file));
         shots.push([file, caption]);
     };
-    for (const name of KEY.filter((n) => grids.descriptors.includes(n))) {
+    // the key descriptors: those the bundle's descriptor planes pair
+    const key = [...new Set(grids.descriptor_planes.flatMap((p) => [p.x, p.y]))];
+    for (const name of key.length ? key : grids.descriptors.slice(0, 1)) {
         ui.send("descriptor", name);
         shoot(`jsui-heatmap-${name}.png`, `${name} over the two most important latent dimensions`);
     }
