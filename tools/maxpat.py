@@ -32,7 +32,7 @@ MAX_OBJECTS = frozenset("""
     selector~ adsr~ dspstate~ nn~ multislider kslider
 """.split())
 # UI classes a box's "maxclass" may name besides "newobj" (object boxes).
-UI_CLASSES = MAX_OBJECTS & frozenset("""
+UI_CLASSES = frozenset("""
     message comment button toggle number flonum slider dial umenu textedit panel fpic bpatcher jsui
     attrui inlet outlet live.gain~ live.dial live.text live.slider live.toggle live.numbox live.menu
     live.tab ezdac~ ezadc~ meter~ levelmeter~ scope~ spectroscope~ number~ gain~ multislider kslider
