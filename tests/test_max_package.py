@@ -29,6 +29,10 @@ def test_every_patcher_is_valid(path, bundle):
     assert maxpat.check_file(path, manifest) == []
 
 
+# the demo generator's shape: 13 descriptors, 1 channel, 8 latent dimensions
+MANIFEST = {"descriptors": [{"name": f"d{k}"} for k in range(13)], "channels": 1, "latent_size": 8}
+
+
 def _doc():
     return json.loads((ROOT / "package" / "max" / "help" / "semantic~.maxhelp").read_text())
 
@@ -38,10 +42,7 @@ def _broken(tmp_path, change):
     change(doc["patcher"])
     path = tmp_path / "broken.maxhelp"
     path.write_text(json.dumps(doc))
-    return maxpat.check_file(path, json.loads(json.dumps(MANIFEST)))
-
-
-MANIFEST = {"descriptors": [{"name": f"d{k}"} for k in range(13)], "channels": 1, "latent_size": 8}
+    return maxpat.check_file(path, MANIFEST)
 
 
 def _box(patcher, name):
