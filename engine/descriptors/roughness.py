@@ -61,42 +61,69 @@ def _interp(x: torch.Tensor, xp, fp) -> torch.Tensor:
     return torch.from_numpy(np.interp(x.numpy(), xp, fp)).to(x.dtype)
 
 
+NP = math.log(10) / 20  # dB -> nepers: gains and levels are natural logs of amplitude, exp'd once
+INAUDIBLE = -1e3  # nepers: a level no gain brings above any threshold
+PAD = 1024  # spectrum padding (bins), >= the widest window: every window lies inside
+# Baseband width (spectrum bins) per group of channels (first, end, M): a window must
+# reach from 0 Hz to 4 Bark above its channel (-108 dB down the lower slope) to hold all
+# that excites it; 256 bins (1280 Hz) do that up to 6 Bark, 512 up to 10 Bark, and the
+# upper channels take 1024 (5120 Hz).
+GROUPS = ((0, 12, 256), (12, 20, 512), (20, N_CHANNELS, 1024))
+
 _CACHE = {}
 
 
 def _tables(n: int, sr: int):
-    """Per frame length and rate: bin frequencies, Bark, ear gain, threshold, H."""
+    """Per frame length and rate (float32): bin frequencies, ear gain, threshold (nepers),
+    channel thresholds (dB), H, g."""
     key = (n, sr)
     if key not in _CACHE:
         f = torch.fft.rfftfreq(n, 1.0 / sr).to(torch.float64)
         z = bark(f)
         ear = torch.pow(10.0, _interp(z, EAR_Z, EAR_DB) / 20)
-        ltq = _interp(z, LTQ_Z, LTQ_DB)
+        ltq = _interp(z, LTQ_Z, LTQ_DB) * NP
         edge_thr = _interp(Z_CHANNELS, LTQ_Z, LTQ_DB)
         # H_i as weights on the envelope spectrum, from 10 Hz up (two bins at 200 ms)
         keep = int(645 / sr * n) + 2
-        shifted = f[:keep]
         h = torch.zeros(N_CHANNELS, keep, dtype=torch.float64)
         for i, table in enumerate(H_OF_CHANNEL):
-            xp, fp = H_TABLES[table]
-            h[i] = _interp(shifted, xp, fp)
+            h[i] = _interp(f[:keep], *H_TABLES[table])
         h[:, :2] = 0
         g = _interp(Z_CHANNELS, list(range(25)), GZ)
-        _CACHE[key] = (f, z, ear, ltq, edge_thr, h, g)
+        _CACHE[key] = tuple(t.float() for t in (f, ear, ltq, edge_thr, h, g)) + (z,)
     return _CACHE[key]
 
 
-def _channel_bins(n: int, sr: int, m: int):
-    """For each channel, the m spectrum bins around its centre frequency (FFT order for
-    a complex inverse transform of size m) and a mask of bins inside the spectrum."""
-    df = sr / n
-    f_fine = torch.linspace(0, sr / 2, 50001, dtype=torch.float64)
-    centre_f = torch.from_numpy(np.interp(Z_CHANNELS.numpy(), bark(f_fine).numpy(), f_fine.numpy()))
-    centre = torch.round(centre_f / df).long()
-    offsets = torch.fft.ifftshift(torch.arange(-(m // 2), m - m // 2))
-    idx = centre[:, None] + offsets[None]
-    valid = (idx >= 0) & (idx <= n // 2)
-    return idx.clamp(0, n // 2), valid
+def _windows(n: int, sr: int, m: int):
+    """Each channel's window of m contiguous spectrum bins around its centre (as the first
+    bin's index in the padded spectrum) and, on those bins, the level-independent parts
+    of the gains into the channel: the fixed lower-slope gain (nepers), the distance the
+    level-dependent upper slope spans (Bark), and the component level (nepers) below
+    which the excitation stays under the threshold at the channel's edge."""
+    key = ("windows", n, sr, m)
+    if key not in _CACHE:
+        f, _, _, edge_thr, _, _, z = _tables(n, sr)
+        f_fine = torch.linspace(0, sr / 2, 50001, dtype=torch.float64)
+        centre = torch.from_numpy(np.interp(Z_CHANNELS.numpy(), bark(f_fine).numpy(), f_fine.numpy()))
+        start = torch.round(centre * n / sr).long() - m // 2
+        idx = start[:, None] + torch.arange(m)
+        valid = (idx >= 0) & (idx <= n // 2)
+        idx = idx.clamp(0, n // 2)
+        zk, fk = z[idx], f[idx].double().clamp_min(1.0)
+        zi = Z_CHANNELS[:, None]
+        chan = torch.arange(N_CHANNELS, dtype=torch.float64)[:, None]
+        below = chan < torch.floor(2 * zk) - 1  # the channel lies below the component
+        above = chan > torch.ceil(2 * zk) - 1
+        fixed_db = torch.where(below, -27.0 * (zk - (zi + 0.5)), torch.zeros(()))
+        distance = torch.where(above, (zi - 0.5) - zk, torch.zeros(()))
+        edge = torch.where(below, edge_thr.double().roll(-1)[:, None], edge_thr.double().roll(1)[:, None])
+        # Audible where level + gain > edge. Above, the gain is slope * distance with
+        # Zwicker's slope -24 - 230/f + 0.2 L, so that is L > (edge + (24 + 230/f) d) / (1 + 0.2 d).
+        need = torch.where(above, (edge + (24 + 230 / fk) * distance) / (1 + 0.2 * distance), edge - fixed_db)
+        need = torch.where(below | above, need, torch.full_like(need, -1e9))  # its own band: always
+        need = torch.where(valid, need * NP, torch.full_like(need, 1e9))  # beyond the spectrum: never
+        _CACHE[key] = (start + PAD, (fixed_db * NP).float(), distance.float(), need.float())
+    return _CACHE[key]
 
 
 def roughness_frames(x: torch.Tensor, sr: int, chunk: int = 16) -> torch.Tensor:
@@ -118,22 +145,19 @@ def roughness_frames(x: torch.Tensor, sr: int, chunk: int = 16) -> torch.Tensor:
     return out.view(shape)
 
 
-# Baseband width (spectrum bins) per group of channels (first, end, M): a window must
-# reach from 0 Hz to 4 Bark above its channel (-108 dB down the lower slope) to hold all
-# that excites it; 256 bins (1280 Hz) do that up to 6 Bark, 512 up to 10 Bark, and the
-# upper channels take 1024 (5120 Hz).
-GROUPS = ((0, 12, 256), (12, 20, 512), (20, N_CHANNELS, 1024))
-
-
 def _roughness(frames: torch.Tensor, n: int, sr: int) -> torch.Tensor:
-    f, z, ear, ltq, edge_thr, h, g = _tables(n, sr)
+    f, ear, ltq, _, _, g, _ = _tables(n, sr)
     window = torch.blackman_window(n, periodic=False)
     # Complex spectrum scaled so |spec| is each component's RMS in pascals.
-    spec = torch.fft.rfft(frames * window, dim=-1) * (math.sqrt(2) / window.sum()) * ear.float()
-    level = 10 * torch.log10(power(spec).clamp_min(1e-24) / 4e-10)
-    level = torch.where(level > ltq.float(), level, torch.full_like(level, -1e4))  # inaudible: no excitation
+    spec = torch.fft.rfft(frames * window, dim=-1) * (math.sqrt(2) / window.sum()) * ear
+    level = 0.5 * torch.log(power(spec).clamp_min(1e-30) / 4e-10)  # nepers re 20 uPa
+    level = torch.where(level > ltq, level, torch.full_like(level, INAUDIBLE))  # inaudible: no excitation
     # Zwicker's upper slope (dB/Bark) depends on the component only: per bin, not per channel.
-    slope = torch.clamp(-24 - 230 / f.clamp_min(1.0).float() + 0.2 * level, max=0.0)
+    slope = torch.clamp(-24 - 230 / f.clamp_min(1.0) + (0.2 / NP) * level, max=0.0) * NP
+    pad = (PAD, PAD)
+    spec = torch.nn.functional.pad(spec, pad)
+    level = torch.nn.functional.pad(level, pad, value=INAUDIBLE)
+    slope = torch.nn.functional.pad(slope, pad)
     parts = [_envelopes(spec, level, slope, n, sr, *group) for group in GROUPS]
     depth, env, band_power = (torch.cat(p, 1) for p in zip(*parts))
     cross = (env[..., :-2, :] * env[..., 2:, :].conj()).real.sum(-1)
@@ -145,22 +169,24 @@ def _roughness(frames: torch.Tensor, n: int, sr: int) -> torch.Tensor:
     k_down = torch.cat([zero2, k], -1)  # k_{i-2}
     # Edge channels have one neighbour only: use it alone, as the paper does.
     kk = torch.cat([k_up[..., :2], k_up[..., 2:45] * k_down[..., 2:45], k_down[..., 45:]], -1)
-    return 0.25 * (g.float() * (depth * kk) ** 2).sum(-1).double()
+    return 0.25 * (g * (depth * kk) ** 2).sum(-1).double()
 
 
 def _envelopes(spec, level, slope, n: int, sr: int, first: int, end: int, m: int):
     """For channels first..end-1: modulation depth [F, C], H-weighted envelope spectra
-    [F, C, K] and their power [F, C], from baseband windows of m bins."""
-    _, _, _, _, edge_thr, h, _ = _tables(n, sr)
-    idx, fixed_db, above_dist, edge, valid = (t[first:end] for t in _tables_baseband(n, sr, m))
-    # Gain (dB) from each component into channel i: 0 dB for the two channels that hold
-    # it, Zwicker's slopes beyond (the upper one level-dependent), evaluated at the
-    # channel edge nearest the component, kept where the excitation there is above
-    # threshold.
-    gain_db = fixed_db + slope[:, idx] * above_dist  # [F, C, m]
-    audible = (level[:, idx] + gain_db > edge) & valid
-    gain = torch.where(audible, torch.exp(gain_db * (math.log(10) / 20)), torch.zeros(()))
-    excitation = spec[:, idx] * gain
+    [F, C, K] and their power [F, C], from baseband windows of m bins (the padded
+    spectrum, its levels and upper slopes, all in nepers)."""
+    _, _, _, edge_thr, h, _, _ = _tables(n, sr)
+    start, fixed, distance, need = (t[first:end] for t in _windows(n, sr, m))
+    # Gain from each component into the channel (0 in the two channels that hold it,
+    # Zwicker's slopes beyond, the upper one level-dependent), where its excitation is
+    # above threshold. A steep ramp instead of a `where`, and no exp of huge negatives:
+    # both are an order of magnitude slower on the CPU.
+    gain = torch.addcmul(fixed, slope.unfold(-1, m, 1)[:, start], distance)  # [F, C, m]
+    audible = level.unfold(-1, m, 1)[:, start].sub_(need).mul_(1e4).clamp_(0, 1)
+    gain = gain.clamp_min_(-30).exp_().mul_(audible)
+    excitation = spec.unfold(-1, m, 1)[:, start].mul_(gain)
+    # Any window position gives the same envelope: a shift in frequency is a phase in time.
     envelope_power = power(torch.fft.ifft(excitation, dim=-1))  # [F, C, m], baseband analytic
     envelope = envelope_power.sqrt()
     h0 = envelope.mean(-1)
@@ -168,35 +194,16 @@ def _envelopes(spec, level, slope, n: int, sr: int, first: int, end: int, m: int
     # components, whose spectral truncation reads as deep modulation: it is silent.
     # (total excitation power by Parseval: sum |X|^2 = m * sum |ifft X|^2)
     channel_db = 10 * torch.log10((m * envelope_power.sum(-1)).clamp_min(1e-30) / 4e-10)
-    h0 = torch.where(channel_db > edge_thr[first:end].float(), h0, torch.zeros_like(h0))
+    h0 = torch.where(channel_db > edge_thr[first:end], h0, torch.zeros_like(h0))
     # H_i on the envelope spectrum; bins are sr/n apart whatever m, as the frame length is n.
     keep = h.shape[-1]
     env = torch.fft.rfft(envelope, dim=-1)[..., :keep]
-    env = torch.nn.functional.pad(env, (0, keep - env.shape[-1])) * h[first:end].float()
+    env = torch.nn.functional.pad(env, (0, keep - env.shape[-1])) * h[first:end]
     band_power = power(env).sum(-1)
     # Parseval: the band-passed envelope's RMS is sqrt(2 * sum |E H|^2) / m (H has no DC).
     rms = (2 * band_power).sqrt() / m
     depth = torch.where(h0 > 0, rms / h0.clamp_min(1e-30), torch.zeros_like(h0)).clamp(max=1.0)
     return depth, env, band_power
-
-
-def _tables_baseband(n: int, sr: int, m: int):
-    """The level-independent parts of the excitation gains, on each channel's m bins."""
-    key = ("baseband", n, sr, m)
-    if key not in _CACHE:
-        f, z, ear, ltq, edge_thr, h, g = _tables(n, sr)
-        idx, valid = _channel_bins(n, sr, m)
-        zk = z[idx]
-        zi = Z_CHANNELS[:, None]
-        chan = torch.arange(N_CHANNELS, dtype=torch.float64)[:, None]
-        below = chan < torch.floor(2 * zk) - 1
-        above = chan > torch.ceil(2 * zk) - 1
-        fixed_db = torch.where(below, -27.0 * (zk - (zi + 0.5)), torch.zeros(()))
-        above_dist = torch.where(above, (zi - 0.5) - zk, torch.zeros(()))
-        edge = torch.where(below, edge_thr.roll(-1)[:, None], edge_thr.roll(1)[:, None])
-        edge = torch.where(below | above, edge, torch.full_like(edge, -1e9))
-        _CACHE[key] = (idx, fixed_db.float(), above_dist.float(), edge.float(), valid)
-    return _CACHE[key]
 
 
 @descriptor("roughness", unit="asper", range=(0.0, 5.0),
