@@ -17,7 +17,7 @@ def brightness(a) -> torch.Tensor:
                       "Markel 1974) of the clip's mean power spectrum (Welch), DC excluded; "
                       "about 1 for white noise, near 0 for a tone; normalised on a log (dB) axis")
 def flatness(a) -> torch.Tensor:
-    p = a.power[:, 1:].mean(-1)  # averaging frames first keeps noise near 1, not e^-gamma
+    p = a.power[..., 1:].mean(1)  # averaging frames first keeps noise near 1, not e^-gamma
     p = p + 1e-10 * p.amax(-1, keepdim=True) + 1e-20
     return torch.exp(torch.log(p).mean(-1)) / p.mean(-1)
 

@@ -32,7 +32,7 @@ MID_REGION = _bump(70, 140)
 
 def _summed_spectrum(a):
     """Power spectrum of the clip summed over frames, peak-normalised [B, F]."""
-    p = a.power.sum(-1)
+    p = a.power.sum(1)
     return p / p.amax(-1, keepdim=True).clamp_min(1e-30)
 
 
@@ -101,7 +101,7 @@ def _running_median5(x: torch.Tensor) -> torch.Tensor:
 def hardness(a) -> torch.Tensor:
     freqs = a.freqs.to(a.power.dtype)
     head = max(1, int(0.125 * a.sr / a.hop))
-    early = a.power[..., :head].sum(-1)
+    early = a.power[:, :head].sum(1)
     # bandwidth: highest frequency within 40 dB of the early spectrum's peak
     above = early > early.amax(-1, keepdim=True) * 1e-4
     bandwidth = (above * freqs).amax(-1).clamp_min(a.sr / 512)
@@ -109,13 +109,13 @@ def hardness(a) -> torch.Tensor:
     midband = (a.shared(zwicker.loudness_pattern) * MID_REGION).sum(-1).mean(-1).clamp_min(1e-6)
     # HPSS (Fitzgerald 2010): medians across time (harmonic) and frequency (percussive),
     # on the spectrogram pooled to 16-bin bands (the ratio needs no finer detail)
-    power = torch.nn.functional.avg_pool1d(a.power.transpose(1, 2), 16).transpose(1, 2)
-    harmonic = _running_median5(power)
-    percussive = _running_median5(power.transpose(1, 2)).transpose(1, 2)
+    power = torch.nn.functional.avg_pool1d(a.power, 16)  # [B, frames, bands]
+    harmonic = _running_median5(power.transpose(1, 2))
+    percussive = _running_median5(power)
     hp_ratio = (harmonic.sum((1, 2)) / percussive.sum((1, 2)).clamp_min(1e-30)).clamp_min(1e-6)
     # the models zero-pad the clip's start, so its first frame counts as an onset
-    flux = torch.relu(a.magnitude.diff(dim=-1, prepend=torch.zeros_like(a.magnitude[..., :1]))).sum(1)
-    strength = (flux.amax(-1) / a.magnitude.sum(1).mean(-1).clamp_min(1e-30)).clamp_min(1e-6)
+    flux = torch.relu(a.magnitude.diff(dim=1, prepend=torch.zeros_like(a.magnitude[:, :1]))).sum(-1)
+    strength = (flux.amax(-1) / a.magnitude.sum(-1).mean(-1).clamp_min(1e-30)).clamp_min(1e-6)
     env = a.frame_energy.sqrt()
     peak = env.argmax(-1)
     start = (env >= 0.1 * env.amax(-1, keepdim=True)).float().argmax(-1)
