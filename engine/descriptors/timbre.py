@@ -109,13 +109,15 @@ def hardness(a) -> torch.Tensor:
     midband = (a.shared(zwicker.loudness_pattern) * MID_REGION).sum(-1).mean(-1).clamp_min(1e-6)
     # HPSS (Fitzgerald 2010): medians across time (harmonic) and frequency (percussive),
     # on the spectrogram pooled to 16-bin bands (the ratio needs no finer detail)
-    power = torch.nn.functional.avg_pool1d(a.power, 16)  # [B, frames, bands]
+    bands = a.power.shape[-1] // 16
+    power = a.power[..., :bands * 16].unflatten(-1, (bands, 16)).sum(-1)  # [B, frames, bands]
     harmonic = _running_median5(power.transpose(1, 2))
     percussive = _running_median5(power)
     hp_ratio = (harmonic.sum((1, 2)) / percussive.sum((1, 2)).clamp_min(1e-30)).clamp_min(1e-6)
     # the models zero-pad the clip's start, so its first frame counts as an onset
-    flux = torch.relu(a.magnitude.diff(dim=1, prepend=torch.zeros_like(a.magnitude[:, :1]))).sum(-1)
-    strength = (flux.amax(-1) / a.magnitude.sum(-1).mean(-1).clamp_min(1e-30)).clamp_min(1e-6)
+    mag = a.magnitude
+    flux = torch.cat([mag[:, 0].sum(-1, keepdim=True), torch.relu_(mag[:, 1:] - mag[:, :-1]).sum(-1)], 1)
+    strength = (flux.amax(-1) / mag.sum(-1).mean(-1).clamp_min(1e-30)).clamp_min(1e-6)
     env = a.frame_energy.sqrt()
     peak = env.argmax(-1)
     start = (env >= 0.1 * env.amax(-1, keepdim=True)).float().argmax(-1)
