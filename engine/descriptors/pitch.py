@@ -20,8 +20,9 @@ def _yin(a):
         x = torch.nn.functional.pad(x, (0, length - x.shape[-1]))
     frames = x.unfold(-1, length, 4 * w)  # [B, J, length]; ~12 frames per second suffice for a median
     frames = frames - frames.mean(-1, keepdim=True)  # DC would read as a long period
-    n = 1 << (length + w - 1).bit_length()
-    # r(tau) = sum_j x_j x_{j+tau} over the window, for every lag, by FFT
+    # r(tau) = sum_j x_j x_{j+tau} over the window, for every lag, by FFT: j + tau stays
+    # below the frame's length, so a transform as long as the frame never wraps
+    n = 1 << (length - 1).bit_length()
     r = torch.fft.irfft(torch.fft.rfft(frames, n) * torch.fft.rfft(frames[..., :w], n).conj(), n)[..., : tau_max + 1]
     cs = torch.nn.functional.pad(frames.pow(2).cumsum(-1), (1, 0))
     e_tau = cs[..., w: w + tau_max + 1] - cs[..., : tau_max + 1]
