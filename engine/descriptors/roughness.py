@@ -74,8 +74,9 @@ _CACHE = {}
 
 
 def _tables(n: int, sr: int):
-    """Per frame length and rate (float32): bin frequencies, ear gain, threshold (nepers),
-    channel thresholds (dB), H, g."""
+    """Per frame length and rate: bin frequencies, ear gain, threshold (nepers), channel
+    thresholds (dB), H, g in float32 for the per-frame work, then each bin's Bark in
+    float64 for building the window tables."""
     key = (n, sr)
     if key not in _CACHE:
         f = torch.fft.rfftfreq(n, 1.0 / sr).to(torch.float64)
