@@ -24,9 +24,11 @@ $(STAMP): pyproject.toml
 
 # Pure Data (the real-time path is tested in it) and the toolchain for the externals
 system-deps:
-	@if ! command -v pd >/dev/null || [ ! -f /usr/include/pd/m_pd.h ] || ! command -v cmake >/dev/null; then \
+	@if ! command -v pd >/dev/null || [ ! -f /usr/include/pd/m_pd.h ] || ! command -v cmake >/dev/null || \
+	    [ ! -f /usr/include/soxr.h ] || [ ! -f /usr/include/nlohmann/json.hpp ] || ! command -v pkg-config >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq puredata-core puredata-dev cmake g++ ; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq puredata-core puredata-dev cmake g++ \
+	    pkg-config libsoxr-dev nlohmann-json3-dev ; \
 	fi
 	@# Node runs the jsui's tests and renders it; a font draws its labels
 	@if ! command -v npm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \

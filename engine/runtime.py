@@ -1,24 +1,29 @@
 """What the [semantic~] external asks of Python, on load only (never on the audio path):
 check a bundle and its generator and hand over TorchScript handles and metadata."""
+import torch
+
 from . import bundle as bundle_mod
 
 
-def load_for_host(path: str, exposed) -> dict:
-    """Load and check the bundle at `path` for an object exposing the descriptors
-    `exposed` (its inlets). Raises ValueError (BundleError, GeneratorError) with a
-    readable reason."""
+def load_for_host(path: str) -> dict:
+    """Load and check the bundle at `path`. Raises ValueError (BundleError,
+    GeneratorError) with a readable reason: among others when the generator is not the
+    one the manifest describes (latent size, hop, rate, channels)."""
+    # Loads run beside playing objects: one core, so the others stay with the audio.
+    torch.set_num_threads(1)
     b = bundle_mod.load(path)
-    names = b.descriptor_names
-    missing = [n for n in exposed if n not in names]
-    if missing:
-        raise ValueError(f"bundle {path} has no descriptor(s) {missing}; it has {names}")
     surrogate = b.load_surrogate().eval()
     generator = b.load_generator()
+    m = b.manifest
+    found = {"latent_size": generator.latent_size, "hop": generator.hop, "sr": generator.sr,
+             "channels": generator.channels}
+    differ = {k: (m[k], v) for k, v in found.items() if m.get(k) != v}
+    if differ:
+        raise bundle_mod.BundleError(f"{path}: the manifest does not describe its generator: " + ", ".join(
+            f"{k} {want!r} in the manifest, {got!r} in {b.generator_path().name}" for k, (want, got) in differ.items()))
     generator.check()
-    norm = [(d["normalisation"]["warp"], d["normalisation"]["lo"], d["normalisation"]["hi"])
-            for d in b.manifest["descriptors"]]
-    return {"surrogate": surrogate._c, "generator": generator.module._c, "names": names,
-            "latent": b.manifest["latent_size"], "hop": b.manifest["hop"], "sr": b.manifest["sr"],
-            "channels": b.manifest["channels"], "latent_mean": [float(v) for v in surrogate.latent_mean],
-            "normalisation": norm, "path": str(b.path.resolve()),
-            "generator_name": b.generator_path().name}
+    norm = [(d["normalisation"]["warp"], d["normalisation"]["lo"], d["normalisation"]["hi"]) for d in m["descriptors"]]
+    return {"surrogate": surrogate._c, "generator": generator.module._c, "names": b.descriptor_names,
+            "latent": m["latent_size"], "hop": m["hop"], "sr": m["sr"], "channels": m["channels"],
+            "latent_mean": [float(v) for v in surrogate.latent_mean], "normalisation": norm,
+            "path": str(b.path.resolve()), "generator_name": b.generator_path().name}

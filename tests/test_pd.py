@@ -76,7 +76,7 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
     assert result.returncode == 0, err
     for expected in ["not a semantic~ bundle", "expected a bundle folder (a symbol) as first argument, got 42",
                      "built for another generator", "has no descriptor(s) ['sparkle']",
-                     "@buffer expects a positive number of samples, got lots",
+                     "@buffer expects a number of samples in 1..262144, got lots",
                      "unknown message 'foo'", "unknown descriptor 'nonsense'", "latent expects an index then a number",
                      "latent index 99 out of range", "mode expects control or latent, got 'banana'",
                      "target expects <descriptor> <value> pairs", "after: alive"]:

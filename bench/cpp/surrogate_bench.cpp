@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     at::set_num_threads(1);
-    auto m = semantic::load_models(argv[1], {}, semantic::choose_python(""));
+    auto m = semantic::load_models(argv[1], semantic::choose_python(""));
     auto surrogate = m->surrogate;
     const int D = int(m->names.size()), L = m->latent;
     for (int frames : {1, 2}) {

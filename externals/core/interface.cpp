@@ -60,8 +60,8 @@ Creation parse_arguments(const Atoms& args, const Resolve& resolve) {
                 c.config.descriptors.push_back(args[++i].symbol);
         } else if (key == "@buffer") {
             if (!value) return missing("a number of samples");
-            if (!value->is_number || value->number < 1) {
-                c.error = "@buffer expects a positive number of samples, got " + value->text();
+            if (!value->is_number || value->number < 1 || value->number > kMaxBuffer) {
+                c.error = "@buffer expects a number of samples in 1.." + std::to_string(kMaxBuffer) + ", got " + value->text();
                 return c;
             }
             c.config.buffer = int(value->number);

@@ -19,7 +19,8 @@ struct Normalisation {
 struct Models {
     torch::jit::Module surrogate, generator;
     std::vector<std::string> names;      // the bundle's descriptors, in its order
-    std::vector<int> exposed;            // bundle index of each exposed descriptor (inlet)
+    std::vector<int> exposed;            // bundle index of each exposed descriptor (inlet), -1: lacks it
+    std::vector<int> slot;               // the object's target slot of each bundle descriptor
     std::vector<Normalisation> norm;     // per bundle descriptor
     std::vector<float> latent_mean;
     int latent = 0, hop = 0, sr = 0, channels = 0;

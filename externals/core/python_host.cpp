@@ -1,5 +1,8 @@
 #include "python_host.hpp"
 
+#include "manifest.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #if !defined(_WIN32)
@@ -59,12 +62,11 @@ void start_interpreter(const std::string& python) {
 
 }  // namespace
 
-ModelsPtr load_models(const std::string& bundle, const std::vector<std::string>& exposed,
-                      const std::string& python) {
+ModelsPtr load_models(const std::string& bundle, const std::string& python) {
     start_interpreter(python);
     py::gil_scoped_acquire gil;
     try {
-        py::dict d = py::module_::import("engine.runtime").attr("load_for_host")(bundle, exposed);
+        py::dict d = py::module_::import("engine.runtime").attr("load_for_host")(bundle);
         auto m = std::make_shared<Models>();
         m->surrogate = d["surrogate"].cast<torch::jit::Module>();
         m->generator = d["generator"].cast<torch::jit::Module>();
@@ -80,10 +82,14 @@ ModelsPtr load_models(const std::string& bundle, const std::vector<std::string>&
             auto t = item.cast<py::tuple>();
             m->norm.push_back({t[0].cast<std::string>() == "log", t[1].cast<double>(), t[2].cast<double>()});
         }
-        for (const auto& name : exposed) {
-            for (int j = 0; j < int(m->names.size()); ++j)
-                if (m->names[j] == name) m->exposed.push_back(j);
-        }
+        check_shape({m->names, m->latent, m->hop, m->sr, m->channels}, bundle);
+        for (const auto& n : m->norm)
+            if (!std::isfinite(n.lo) || !std::isfinite(n.hi) || n.hi == n.lo)
+                throw std::runtime_error(bundle + ": a descriptor's normalisation range must be finite and not empty");
+        if (m->norm.size() != m->names.size() || int(m->latent_mean.size()) != m->latent ||
+            !std::all_of(m->latent_mean.begin(), m->latent_mean.end(), [](float v) { return std::isfinite(v); }))
+            throw std::runtime_error(bundle + ": expected one normalisation per descriptor and " +
+                                     std::to_string(m->latent) + " finite latent means");
         return m;
     } catch (py::error_already_set& e) {
         // the last line of Python's message is the reason; the type says what kind

@@ -14,9 +14,8 @@ namespace semantic {
 // build-time default (the project's venv).
 std::string choose_python(const std::string& attribute);
 
-// Loads a bundle for an object exposing `exposed` descriptors. Throws std::runtime_error
-// with Python's message on any failure (missing bundle, wrong generator, ...).
-ModelsPtr load_models(const std::string& bundle, const std::vector<std::string>& exposed,
-                      const std::string& python);
+// Loads a bundle. Throws std::runtime_error with Python's message on any failure
+// (missing bundle, wrong generator, ...) or when a number it hands over is out of bounds.
+ModelsPtr load_models(const std::string& bundle, const std::string& python);
 
 }  // namespace semantic

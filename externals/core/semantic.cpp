@@ -1,11 +1,16 @@
 #include "semantic.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <set>
 #include <sstream>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <ATen/Parallel.h>
 
@@ -40,12 +45,31 @@ void unregister_live(Semantic* s) {
     if (live) live->erase(s);
 }
 
+// Loads yield to audio: on 2 cores a TorchScript load at normal priority costs the
+// playing objects underruns (docs/benchmarks.md).
+void lower_priority() {
+#if defined(__linux__)
+    setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 10);
+#endif
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : " ") + n;
+    return s;
+}
+
+// Host samples that hold one hop of a generator at model_sr.
+int hop_in_host_samples(int hop, int model_sr, double host_sr) { return int(std::ceil(hop * host_sr / model_sr)); }
+
 }  // namespace
 
-Semantic::Semantic(Config config, Post post) : config_(std::move(config)), post_(std::move(post)) {
-    if (int(config_.descriptors.size()) > kMaxDescriptors)
-        config_.descriptors.resize(kMaxDescriptors);
-    compute_ = [this](const Models& m, const Block& in, Block& out, std::size_t frames) {
+Semantic::Semantic(Config config, Post post)
+    : config_(std::move(config)), post_(std::move(post)), requested_buffer_(config_.buffer) {
+    if (int(config_.descriptors.size()) > kMaxDescriptors) config_.descriptors.resize(kMaxDescriptors);
+    for (const auto& name : config_.descriptors) slot_of(name);
+    for (auto& c : connected_) c.store(true);  // until the host says otherwise
+    compute_ = [this](const Models& m, const float* in, float* out, std::size_t frames) {
         compute_torch(m, in, out, frames);
     };
     register_live(this);
@@ -58,32 +82,86 @@ Semantic::~Semantic() {
 
 void Semantic::shutdown() {
     set_bypass(true);
-    if (loader_.joinable()) loader_.join();
+    {
+        std::lock_guard<std::mutex> lock(load_mutex_);
+        loader_stop_ = true;
+    }
+    load_wake_.notify_all();
+    if (loader_.joinable()) loader_.join();  // a load in flight finishes first
     stop_worker();
 }
 
-ModelsPtr Semantic::load_now(const std::string& bundle) {
-    auto m = std::const_pointer_cast<Models>(load_models(bundle, config_.descriptors, choose_python(config_.python)));
-    if (config_.descriptors.empty() && !loaded()) {  // no @descriptors: expose all of the first bundle's
-        for (int j = 0; j < int(m->names.size()); ++j) m->exposed.push_back(j);
+int Semantic::slot_of(const std::string& name) {
+    std::lock_guard<std::mutex> lock(slot_mutex_);
+    auto it = std::find(slot_names_.begin(), slot_names_.end(), name);
+    if (it != slot_names_.end()) return int(it - slot_names_.begin());
+    if (int(slot_names_.size()) == kMaxDescriptors) return -1;
+    slot_names_.push_back(name);
+    return int(slot_names_.size()) - 1;
+}
+
+bool Semantic::open(const std::string& bundle) {
+    try {
+        Shape shape = read_shape(bundle);
+        std::vector<std::string> missing;
+        for (const auto& name : config_.descriptors)
+            if (std::find(shape.names.begin(), shape.names.end(), name) == shape.names.end()) missing.push_back(name);
+        if (!missing.empty())
+            throw std::runtime_error("bundle " + bundle + " has no descriptor(s) " + joined(missing) +
+                                     "; it has: " + joined(shape.names));
+        fix_shape(shape);
+    } catch (const std::exception& e) {
+        say(std::string("error: cannot load ") + bundle + ": " + e.what(), true);
+        return false;
     }
-    if (m->latent > kMaxLatent) throw std::runtime_error("latent size above " + std::to_string(kMaxLatent));
+    return load(bundle, !config_.threaded);
+}
+
+std::shared_ptr<Models> Semantic::load_now(const std::string& bundle) {
+    Shape shape = read_shape(bundle);  // checked before Python sees the bundle
+    auto m = std::const_pointer_cast<Models>(load_models(bundle, choose_python(config_.python)));
+    if (m->names != shape.names || m->latent != shape.latent || m->hop != shape.hop || m->sr != shape.sr ||
+        m->channels != shape.channels)
+        throw std::runtime_error("the manifest changed while it was being loaded; load it again");
     return m;
 }
 
-void Semantic::adopt(ModelsPtr m, bool host_thread) {
-    auto old = std::atomic_load(&models_);
-    if (old && (m->channels != channels_ || m->latent != latent_))
+void Semantic::fix_shape(const Shape& shape) {
+    channels_ = shape.channels;
+    latent_ = shape.latent;
+    if (config_.descriptors.empty()) {
+        config_.descriptors = shape.names;
+        if (int(config_.descriptors.size()) > kMaxDescriptors) config_.descriptors.resize(kMaxDescriptors);
+        for (const auto& name : config_.descriptors) slot_of(name);
+    }
+    shaped_ = true;
+}
+
+void Semantic::adopt(std::shared_ptr<Models> m, bool host_thread) {
+    if (!shaped_) fix_shape({m->names, m->latent, m->hop, m->sr, m->channels});
+    m->exposed.clear();
+    std::vector<std::string> lacking;
+    for (const auto& name : config_.descriptors) {
+        auto it = std::find(m->names.begin(), m->names.end(), name);
+        m->exposed.push_back(it == m->names.end() ? -1 : int(it - m->names.begin()));
+        if (it == m->names.end()) lacking.push_back(name);
+    }
+    m->slot.clear();
+    for (const auto& name : m->names) m->slot.push_back(slot_of(name));
+    if (!lacking.empty())
+        say("note: " + m->path + " has no " + joined(lacking) + ": those inlets are ignored and their outlets silent",
+            host_thread);
+    if (m->channels != channels_ || m->latent != latent_)
         say("note: " + m->path + " has " + std::to_string(m->channels) + " channel(s) and latent " +
                 std::to_string(m->latent) + "; this object's outlets were made for " + std::to_string(channels_) +
                 " and " + std::to_string(latent_) + " (extra ones are dropped, missing ones silent)",
             host_thread);
-    if (!old) {
-        channels_ = m->channels;
-        latent_ = std::min(m->latent, kMaxLatent);
-        if (config_.descriptors.empty()) config_.descriptors = m->names;
-    }
-    std::atomic_store(&models_, m);
+    if (frames_.load() && hop_in_host_samples(m->hop, m->sr, stream_sr_.load()) > frames_.load())
+        say("note: " + m->path + "'s hop (" + std::to_string(m->hop) + " samples) is longer than this object's buffer (" +
+                std::to_string(frames_.load()) + "): each model call must finish within one buffer; restart DSP or " +
+                "raise @buffer to avoid underruns",
+            host_thread);
+    std::atomic_store(&models_, ModelsPtr(m));
     loads_.fetch_add(1);
 }
 
@@ -97,43 +175,61 @@ void Semantic::say(const std::string& text, bool host_thread) {
 }
 
 bool Semantic::load(const std::string& bundle, bool wait) {
-    // Creation waits on the host's thread and may post; a loader thread only queues
-    // (hosts are not thread-safe) for the host's poll to deliver.
-    auto run = [this, bundle](bool host_thread) {
+    // Offline loads wait on the host's thread and may post; the loader thread only
+    // queues (hosts are not thread-safe) for the host's poll to deliver.
+    auto run = [this](const std::string& path, bool host_thread) {
         try {
-            auto m = load_now(bundle);
+            auto m = load_now(path);
             adopt(m, host_thread);
             say("loaded " + m->path + " (" + m->generator_name + ")", host_thread);
             return true;
         } catch (const std::exception& e) {
-            say(std::string("error: cannot load ") + bundle + ": " + e.what(), host_thread);
+            say(std::string("error: cannot load ") + path + ": " + e.what(), host_thread);
             return false;
         }
     };
-    if (wait) return run(true);
-    if (loader_.joinable()) loader_.join();
-    loader_ = std::thread([run] { run(false); });
+    if (wait) return run(bundle, true);
+    {
+        std::lock_guard<std::mutex> lock(load_mutex_);
+        if (loader_stop_) return false;
+        load_request_ = bundle;
+        load_pending_ = true;
+        if (!loader_.joinable())
+            loader_ = std::thread([this, run] {
+                lower_priority();
+                for (;;) {
+                    std::string path;
+                    {
+                        std::unique_lock<std::mutex> lock(load_mutex_);
+                        load_wake_.wait(lock, [this] { return load_pending_ || loader_stop_; });
+                        if (loader_stop_) return;
+                        path.swap(load_request_);
+                        load_pending_ = false;
+                    }
+                    run(path, false);
+                }
+            });
+    }
+    load_wake_.notify_one();
     return true;
 }
 
 std::string Semantic::set_target(const std::string& name, float value) {
     auto m = std::atomic_load(&models_);
-    if (!m) return "no bundle loaded";
-    for (int j = 0; j < int(m->names.size()) && j < kMaxDescriptors; ++j) {
-        if (m->names[j] != name) continue;
-        if (!std::isfinite(value)) return "target " + name + " must be a finite number";
-        targets_[j].store(config_.raw_units ? m->norm[j].to_normalised(value) : value);
-        target_set_[j].store(true);
-        return "";
-    }
-    std::string known;
-    for (const auto& n : m->names) known += " " + n;
-    return "unknown descriptor '" + name + "'; this bundle has:" + known;
+    if (!m) return "no bundle loaded yet";
+    auto it = std::find(m->names.begin(), m->names.end(), name);
+    if (it == m->names.end()) return "unknown descriptor '" + name + "'; this bundle has: " + joined(m->names);
+    if (!std::isfinite(value)) return "target " + name + " must be a finite number";
+    int slot = m->slot[std::size_t(it - m->names.begin())];
+    if (slot < 0) return "too many descriptor names over the bundles loaded (" + std::to_string(kMaxDescriptors) + ")";
+    targets_[slot].store(value);  // in the object's units: a swap renormalises raw ones
+    target_set_[slot].store(true);
+    return "";
 }
 
 std::string Semantic::set_latent(int index, float value) {
     auto m = std::atomic_load(&models_);
-    if (!m) return "no bundle loaded";
+    if (!m) return "no bundle loaded yet";
     if (index < 0 || index >= m->latent)
         return "latent index " + std::to_string(index) + " out of range 0.." + std::to_string(m->latent - 1);
     if (!std::isfinite(value)) return "latent value must be a finite number";
@@ -142,18 +238,35 @@ std::string Semantic::set_latent(int index, float value) {
     return "";
 }
 
+void Semantic::set_connected(int inlet, bool connected) {
+    if (inlet >= 0 && inlet < kMaxDescriptors) connected_[inlet].store(connected);
+}
+
+long Semantic::underruns() const {
+    Handoff* h = handoff_.load();
+    return h ? h->underruns() : 0;
+}
+
+int Semantic::latency() const {
+    int frames = frames_.load();
+    return frames ? (config_.threaded ? 2 : 1) * frames + stream_latency_.load() : 0;
+}
+
 std::string Semantic::info() const {
     auto m = std::atomic_load(&models_);
     std::ostringstream s;
-    if (!m) return "no bundle loaded";
+    if (!m) return "no bundle loaded yet";
     s << "bundle " << m->path << " | generator " << m->generator_name << " | latent " << m->latent << " hop "
       << m->hop << " | " << m->sr << " Hz";
-    if (host_sr_ > 0 && int(host_sr_) != m->sr)
-        s << " (host runs at " << host_sr_ << " Hz: audio plays " << host_sr_ / m->sr << "x fast, not resampled)";
+    double host = stream_sr_.load();
+    if (host > 0 && host != m->sr) s << " (resampled to and from the host's " << host << " Hz)";
     s << " | mode " << (mode_.load() == Mode::control ? "control" : "latent") << (bypass_.load() ? " (bypassed)" : "")
-      << " | buffer " << buffer() << " samples, " << (config_.threaded ? "threaded" : "unthreaded (offline)")
-      << ": latency " << latency() << " samples"
-      << " | underruns " << underruns();
+      << " | buffer " << buffer() << " samples";
+    if (buffer() && buffer() != requested_buffer_)
+        s << " (@buffer " << requested_buffer_ << " rounded up to a multiple of the host's vector of " << vector_
+          << " holding one hop)";
+    s << ", " << (config_.threaded ? "threaded" : "unthreaded (offline)") << ": latency " << latency()
+      << " host samples | underruns " << underruns();
     return s.str();
 }
 
@@ -166,97 +279,111 @@ std::string Semantic::take_messages() {
     return e;
 }
 
-void Semantic::prepare(double host_sr) {
-    stop_worker();
-    host_sr_ = host_sr;
+void Semantic::prepare(double host_sr, int vector_size) {
+    if (host_sr <= 0 || vector_size <= 0) return;
     auto m = std::atomic_load(&models_);
-    int hop = m ? m->hop : 1;
-    int frames = std::max(hop, (config_.buffer + hop - 1) / hop * hop);
-    handoff_ = std::make_unique<Handoff>(inlets(), outlets(), frames);
-    if (!config_.threaded) {
-        handoff_->set_inline([this](Block& block) { run_block(block); });
-        return;
-    }
+    // a multiple of the host's vector, so a block ends with a host call (a vector longer
+    // than the buffer would otherwise hand over two blocks per call), holding one hop
+    int want = std::max(requested_buffer_, m ? hop_in_host_samples(m->hop, m->sr, host_sr) : 1);
+    int frames = (want + vector_size - 1) / vector_size * vector_size;
+    if (handoff_.load() && host_sr == host_sr_ && vector_size == vector_) return;  // a DSP restart: nothing changes
+    stop_worker();
+    auto fresh = std::make_unique<Handoff>(inlets(), outlets(), std::size_t(frames));
+    Handoff* h = fresh.get();
+    host_sr_ = host_sr;
+    vector_ = vector_size;
+    stream_sr_.store(host_sr);
+    stream_.reset();
+    stream_models_.reset();
+    stream_latency_.store(0);
+    if (!config_.threaded) h->set_inline([this, frames](Block& block) { run_block(block, std::size_t(frames)); });
+    handoff_.store(h, std::memory_order_release);
+    frames_.store(frames);
+    while (performing_.load(std::memory_order_acquire)) std::this_thread::yield();  // a perform inside the old one
+    handoff_owner_ = std::move(fresh);
+    if (!config_.threaded) return;
     running_.store(true);
-    worker_ = std::thread([this] { worker_loop(); });
+    worker_ = std::thread([this, h] { worker_loop(h); });
 }
 
 void Semantic::stop_worker() {
     running_.store(false);
-    if (handoff_) handoff_->stop();
+    if (Handoff* h = handoff_.load()) h->stop();
     if (worker_.joinable()) worker_.join();  // waits for a model call in flight
 }
 
-void Semantic::worker_loop() {
+void Semantic::worker_loop(Handoff* handoff) {
     // One thread per object: libtorch's intra-op pool would only spin beside it (each
     // object is its own parallelism), costing CPU for no speed at these buffer sizes.
     at::set_num_threads(1);
     while (running_.load()) {
-        Block* block = handoff_->wait_for_work();
+        Block* block = handoff->wait_for_work();
         if (!block) break;
-        run_block(*block);
-        handoff_->finish_work();
+        run_block(*block, handoff->frames());
+        handoff->finish_work();
     }
 }
 
-void Semantic::run_block(Block& block) {
+void Semantic::run_block(Block& block, std::size_t frames) {
     auto m = std::atomic_load(&models_);  // a swap takes effect here, between blocks
     if (!m || bypass_.load()) {
         std::fill(block.out.begin(), block.out.end(), 0.f);
+        if (stream_) stream_->reset();
         return;
     }
     try {
-        compute_(*m, block, block, handoff_->frames());
+        if (m != stream_models_) {  // a new bundle (another hop or rate): a new stream
+            stream_.reset();
+            stream_ = std::make_unique<Stream>(inlets(), outlets(), m->hop, m->sr, stream_sr_.load(), frames);
+            stream_models_ = m;
+        }
+        stream_->process(block.in.data(), block.out.data(),
+                         [&](const float* in, float* out, std::size_t n) { compute_(*m, in, out, n); });
+        stream_latency_.store(stream_->latency());
         if (!std::all_of(block.out.begin(), block.out.end(), [](float v) { return std::isfinite(v); })) {
             std::fill(block.out.begin(), block.out.end(), 0.f);
+            stream_->reset();
             std::lock_guard<std::mutex> lock(pending_mutex_);
             if (pending_.empty()) pending_ = "error: the model produced NaN or Inf; output muted for that block\n";
         }
     } catch (const std::exception& e) {
         std::fill(block.out.begin(), block.out.end(), 0.f);
+        if (stream_) stream_->reset();
         std::lock_guard<std::mutex> lock(pending_mutex_);
         if (pending_.empty()) pending_ = std::string("error: model call failed: ") + e.what() + "\n";
     }
 }
 
-void Semantic::compute_torch(const Models& m, const Block& in, Block& out, std::size_t frames) {
+void Semantic::compute_torch(const Models& m, const float* x, float* o, std::size_t frames) {
     c10::InferenceMode guard;
     const int T = int(frames) / m.hop, D = int(m.names.size()), L = m.latent, E = inlets();
-    const float* x = in.in.data();
-    // per-frame mean of each inlet, and whether the inlet carried any signal there
+    // per-frame mean of each connected inlet
     std::vector<float> mean(std::size_t(E) * T, 0.f);
-    std::vector<char> live(std::size_t(E) * T, 0);
     for (int e = 0; e < E; ++e)
         for (int t = 0; t < T; ++t) {
             double s = 0;
-            bool any = false;
-            for (int i = 0; i < m.hop; ++i) {
-                float v = x[std::size_t(e) * frames + std::size_t(t) * m.hop + i];
-                s += v;
-                any |= v != 0.f;
-            }
+            for (int i = 0; i < m.hop; ++i) s += x[std::size_t(e) * frames + std::size_t(t) * m.hop + i];
             mean[std::size_t(e) * T + t] = float(s / m.hop);
-            live[std::size_t(e) * T + t] = any;
         }
     torch::Tensor z;
     if (mode_.load() == Mode::control) {
-        // [targets D | mask D | anchor L] x T; an inlet with signal wins over a `target` message
+        // [targets D | mask D | anchor L] x T; a connected inlet wins over a `target` message
         auto input = torch::zeros({1, 2 * D + L, T});
         auto a = input.accessor<float, 3>();
-        for (int j = 0; j < D && j < kMaxDescriptors; ++j)
-            if (target_set_[j].load())
-                for (int t = 0; t < T; ++t) a[0][j][t] = targets_[j].load(), a[0][D + j][t] = 1.f;
+        auto normalised = [&](int j, float v) { return config_.raw_units ? m.norm[j].to_normalised(v) : v; };
+        for (int j = 0; j < D; ++j) {
+            int slot = m.slot[j];
+            if (slot < 0 || !target_set_[slot].load()) continue;
+            float v = normalised(j, targets_[slot].load());
+            for (int t = 0; t < T; ++t) a[0][j][t] = v, a[0][D + j][t] = 1.f;
+        }
         for (int e = 0; e < E; ++e) {
             int j = m.exposed[e];
-            for (int t = 0; t < T; ++t)
-                if (live[std::size_t(e) * T + t]) {
-                    float v = mean[std::size_t(e) * T + t];
-                    a[0][j][t] = config_.raw_units ? m.norm[j].to_normalised(v) : v;
-                    a[0][D + j][t] = 1.f;
-                }
+            if (j < 0 || !connected_[e].load()) continue;
+            for (int t = 0; t < T; ++t) a[0][j][t] = normalised(j, mean[std::size_t(e) * T + t]), a[0][D + j][t] = 1.f;
         }
         for (int l = 0; l < L; ++l) {
-            float v = latent_set_[l].load() ? latents_[l].load() : m.latent_mean[l];
+            float v = l < kMaxLatent && latent_set_[l].load() ? latents_[l].load() : m.latent_mean[l];
             for (int t = 0; t < T; ++t) a[0][2 * D + l][t] = v;
         }
         z = const_cast<torch::jit::Module&>(m.surrogate).get_method("control")({input}).toTensor();
@@ -265,19 +392,21 @@ void Semantic::compute_torch(const Models& m, const Block& in, Block& out, std::
         auto a = z.accessor<float, 3>();
         for (int l = 0; l < L; ++l)
             for (int t = 0; t < T; ++t) {
-                bool from_inlet = l < E && live[std::size_t(l) * T + t];
+                bool from_inlet = l < E && connected_[l].load();
                 a[0][l][t] = from_inlet ? mean[std::size_t(l) * T + t]
                                         : (latent_set_[l].load() ? latents_[l].load() : m.latent_mean[l]);
             }
     }
     auto audio = const_cast<torch::jit::Module&>(m.generator).get_method("decode")({z}).toTensor().contiguous();
     auto desc = const_cast<torch::jit::Module&>(m.surrogate).get_method("describe")({z}).toTensor().contiguous();
+    if (audio.dim() != 3 || audio.size(2) != long(frames))
+        throw std::runtime_error("the generator's decode returned " + std::to_string(audio.dim() == 3 ? audio.size(2) : -1) +
+                                 " samples for " + std::to_string(T) + " frames of hop " + std::to_string(m.hop));
     // outlets: audio channels | latents | exposed descriptor predictions (held per frame)
-    float* o = out.out.data();
     const int C = channels_;
     for (int c = 0; c < C; ++c) {
         float* dst = o + std::size_t(c) * frames;
-        if (c < audio.size(1) && audio.size(2) == int(frames))
+        if (c < audio.size(1))
             std::copy_n(audio[0][c].data_ptr<float>(), frames, dst);
         else
             std::fill_n(dst, frames, 0.f);
@@ -291,7 +420,7 @@ void Semantic::compute_torch(const Models& m, const Block& in, Block& out, std::
     for (int e = 0; e < E; ++e)
         for (int t = 0; t < T; ++t)
             std::fill_n(o + std::size_t(C + latent_ + e) * frames + std::size_t(t) * m.hop, m.hop,
-                        da[0][m.exposed[e]][t]);
+                        m.exposed[e] < 0 ? 0.f : da[0][m.exposed[e]][t]);
 }
 
 }  // namespace semantic

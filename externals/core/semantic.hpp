@@ -1,16 +1,19 @@
 // [semantic~], host-agnostic: everything the object does lives here; the Max and Pd
-// front ends only translate their calls (DESIGN §4.4, §5).
+// front ends only translate their calls (docs/architecture.md).
 //
-// Threads: the host's message thread calls the setters, `load` and `prepare`; the
-// audio thread calls only `perform` (copies into and out of preallocated blocks);
+// Threads: the host's message thread calls the setters, `open`, `load` and `prepare`;
+// the audio thread calls only `perform` (copies into and out of preallocated blocks);
 // one persistent worker per object runs the surrogate and the generator through
-// libtorch; a loader thread runs Python when a bundle is (re)loaded and publishes the
-// result atomically.
+// libtorch, converting between the host's rate and the generator's (Stream); one
+// persistent loader per object runs Python when a bundle is (re)loaded and publishes
+// the result atomically. In Pd the message and audio threads are one: nothing on it
+// waits for Python or a TorchScript load, except offline (@thread 0).
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,29 +22,31 @@
 #include <vector>
 
 #include "handoff.hpp"
+#include "manifest.hpp"
 #include "models.hpp"
+#include "stream.hpp"
 
 namespace semantic {
 
-constexpr int kMaxDescriptors = 64;
-constexpr int kMaxLatent = 256;
+constexpr int kMaxBuffer = 1 << 18;
 
 enum class Mode { control, latent };
 
 struct Config {
     std::vector<std::string> descriptors;  // exposed, one inlet each, fixed at creation
-    int buffer = 4096;                     // model buffer in samples (rounded up to the hop)
+    int buffer = 4096;                     // model buffer in host samples (rounded up, see prepare)
     bool raw_units = false;                // inlets and `target` in raw units, not normalised
     std::string python;                    // empty: $SEMANTIC_PYTHON or the build default
-    bool threaded = true;                  // false: compute in the audio callback (offline only)
+    bool threaded = true;                  // false: load and compute in the host's callbacks (offline only)
 };
 
 // Anything the core has to say; the host prints it on its console / message outlet.
 using Post = std::function<void(const std::string&)>;
 
-// A model computation for one block: inputs [inlets][frames] -> outputs [outlets][frames].
-// The default runs the bundle's TorchScript; tests substitute a slow or failing one.
-using Compute = std::function<void(const Models&, const Block&, Block&, std::size_t frames)>;
+// A model computation on whole hops at the generator's rate: in [inlets][frames] ->
+// out [outlets][frames], channel-major. The default runs the bundle's TorchScript;
+// tests substitute a slow or failing one.
+using Compute = std::function<void(const Models&, const float* in, float* out, std::size_t frames)>;
 
 class Semantic {
 public:
@@ -51,12 +56,17 @@ public:
     Semantic& operator=(const Semantic&) = delete;
 
     // --- message thread -------------------------------------------------------------
-    // Loads a bundle; `wait` blocks until done (creation), otherwise a loader thread
-    // does it and the worker takes the new models at its next block. Errors are
-    // posted; the previous bundle keeps playing.
+    // Creation: reads the bundle's manifest (no Python), fixes the inlets and outlets
+    // from it, then loads it (in the background when threaded: silence until ready).
+    // False, with the reason posted, when the manifest is missing, corrupt or absurd.
+    bool open(const std::string& bundle);
+    // Loads a bundle; `wait` blocks until done (offline, tests); otherwise the request
+    // goes to the loader thread and returns at once (the latest request wins). Errors
+    // are posted; the previous bundle keeps playing.
     bool load(const std::string& bundle, bool wait);
-    // Publishes loaded models (what `load` does once Python is done; also for tests).
-    void adopt(ModelsPtr models, bool host_thread = true);
+    // Publishes loaded models: maps their descriptors to this object's by name (what
+    // `load` does once Python is done; also for tests).
+    void adopt(std::shared_ptr<Models> models, bool host_thread = true);
     void set_mode(Mode mode) { mode_.store(mode); }
     Mode mode() const { return mode_.load(); }
     void set_bypass(bool on) { bypass_.store(on); }
@@ -64,15 +74,20 @@ public:
     std::string set_target(const std::string& name, float value);
     // `latent i value`: sets latent i (latent mode) or the anchor (control mode).
     std::string set_latent(int index, float value);
+    // Whether a signal drives inlet i: told by the host when it builds its DSP graph
+    // (connections), never guessed from the values.
+    void set_connected(int inlet, bool connected);
     std::string info() const;
-    // Allocates the blocks for the host's rate and vector size and (re)starts the worker.
-    void prepare(double host_sr);
+    // The host's rate and vector size: allocates the blocks and (re)starts the worker,
+    // or does nothing when neither changed. Safe while `perform` runs on another thread.
+    void prepare(double host_sr, int vector_size);
     // Stops the loader and the worker, waiting for a model call in flight (idempotent).
     void shutdown();
     // Replaces the model computation (tests).
     void set_compute(Compute compute);
 
-    // Shape, fixed by the first bundle (a patch keeps its cords when bundles change).
+    // Shape, fixed at creation by the first bundle's manifest (a patch keeps its cords
+    // when bundles change).
     int inlets() const { return int(config_.descriptors.size()); }
     int audio_outlets() const { return channels_; }
     int latent_outlets() const { return latent_; }
@@ -81,11 +96,11 @@ public:
     bool loaded() const { return std::atomic_load(&models_) != nullptr; }
     // Bundles adopted so far (creation's, then one per finished `load`).
     long loads() const { return loads_.load(); }
-    long underruns() const { return handoff_ ? handoff_->underruns() : 0; }
-    // Threaded, one buffer fills while the previous one is computed: two buffers from
-    // in to out; unthreaded (offline), one.
-    int latency() const { return handoff_ ? (config_.threaded ? 2 : 1) * int(handoff_->frames()) : 0; }
-    int buffer() const { return handoff_ ? int(handoff_->frames()) : 0; }
+    long underruns() const;
+    // Host samples from in to out: threaded, one buffer fills while the previous one is
+    // computed (two buffers); unthreaded (offline), one; plus what the stream holds.
+    int latency() const;
+    int buffer() const { return frames_.load(); }
     // What the worker and loader threads had to say since the last call, one message
     // per line, errors starting with "error:" (NaN from a model, a failed load, ...).
     std::string take_messages();
@@ -97,40 +112,72 @@ public:
     // T is the host's sample type (float in Pd, double in Max).
     template <typename T>
     void perform(const T* const* in, T* const* out, int n) {
-        if (!handoff_) {
+        performing_.fetch_add(1, std::memory_order_acq_rel);
+        Handoff* h = handoff_.load(std::memory_order_acquire);
+        if (h)
+            h->perform(in, out, std::size_t(n));
+        else
             for (int c = 0; c < outlets(); ++c) std::fill(out[c], out[c] + n, T(0));
-            return;
-        }
-        handoff_->perform(in, out, std::size_t(n));
+        performing_.fetch_sub(1, std::memory_order_release);
     }
 
 private:
-    void worker_loop();
+    void loader_loop();
+    void worker_loop(Handoff* handoff);
     void stop_worker();
-    void run_block(Block& block);
-    void compute_torch(const Models& m, const Block& in, Block& out, std::size_t frames);
+    void run_block(Block& block, std::size_t frames);
+    void compute_torch(const Models& m, const float* in, float* out, std::size_t frames);
     // Posts on the host's thread; from any other thread, queues for take_messages().
     void say(const std::string& text, bool host_thread);
-    ModelsPtr load_now(const std::string& bundle);
+    std::shared_ptr<Models> load_now(const std::string& bundle);
+    int slot_of(const std::string& name);
+    void fix_shape(const Shape& shape);
 
     Config config_;
     Post post_;
     Compute compute_;
     ModelsPtr models_;  // read/written with std::atomic_load/store
     int channels_ = 1, latent_ = 0;
-    std::unique_ptr<Handoff> handoff_;
-    std::thread worker_, loader_;
+    bool shaped_ = false;  // inlets and outlets fixed (by `open`, or the first `adopt`)
+    int requested_buffer_;
+
+    // the block handoff: replaced by prepare while perform may run (Max); the old one is
+    // freed once no perform is inside it
+    std::unique_ptr<Handoff> handoff_owner_;
+    std::atomic<Handoff*> handoff_{nullptr};
+    std::atomic<int> performing_{0};
+    std::atomic<int> frames_{0};
+    double host_sr_ = 0;
+    int vector_ = 0;
+    std::atomic<double> stream_sr_{0};
+    std::thread worker_;
     std::atomic<bool> running_{false};
+
+    // the worker's stream, rebuilt when the bundle or the host's rate changes
+    std::unique_ptr<Stream> stream_;
+    ModelsPtr stream_models_;
+    std::atomic<int> stream_latency_{0};
+
+    std::thread loader_;
+    std::mutex load_mutex_;
+    std::condition_variable load_wake_;
+    std::string load_request_;
+    bool load_pending_ = false, loader_stop_ = false;
+
     std::atomic<long> loads_{0};
     std::atomic<Mode> mode_{Mode::control};
     std::atomic<bool> bypass_{false};
+    // targets by descriptor name: slot k is slot_names_[k] in every bundle, so a swap to a
+    // bundle with its descriptors in another order keeps each target on its descriptor
+    std::mutex slot_mutex_;
+    std::vector<std::string> slot_names_;
     std::array<std::atomic<float>, kMaxDescriptors> targets_{};
     std::array<std::atomic<bool>, kMaxDescriptors> target_set_{};
+    std::array<std::atomic<bool>, kMaxDescriptors> connected_{};
     std::array<std::atomic<float>, kMaxLatent> latents_{};
     std::array<std::atomic<bool>, kMaxLatent> latent_set_{};
     std::mutex pending_mutex_;
     std::string pending_;
-    double host_sr_ = 0;
 };
 
 }  // namespace semantic

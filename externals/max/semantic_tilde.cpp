@@ -3,8 +3,9 @@
 //
 //   [semantic~ BUNDLE @descriptors brightness roughness @buffer 4096 @units raw @python PATH]
 //
-// inlets: one signal per exposed descriptor (a float sets that descriptor's target, or
-// that latent dimension in latent mode); outlets: audio channels, latent dimensions,
+// inlets: one signal per exposed descriptor, driving it while a signal is connected
+// (dsp64's connection counts); a float sets that descriptor's target, or that latent
+// dimension in latent mode; outlets: audio channels, latent dimensions,
 // exposed descriptor predictions (signals), then messages (info, underruns).
 //
 // Threads: Max calls `new`, messages and assist on its main or scheduler thread and
@@ -162,7 +163,7 @@ void* semantic_new(t_symbol*, long argc, t_atom* argv) {
     }
     if (c.config.python.empty() && !std::getenv("SEMANTIC_PYTHON")) c.config.python = package_python();
     x->core = new semantic::Semantic(c.config, [x](const std::string& text) { deliver(x, semantic::said(text)); });
-    if (!x->core->load(c.bundle, true)) {
+    if (!x->core->open(c.bundle)) {  // the manifest alone: the bundle loads in the background
         object_free(x);
         return nullptr;
     }
@@ -194,13 +195,15 @@ void semantic_perform64(t_semantic* x, t_object*, double** ins, long, double** o
     x->core->perform<double>(ins, outs, int(frames));
 }
 
-void semantic_dsp64(t_semantic* x, t_object* dsp64, short*, double samplerate, long, long) {
-    x->core->prepare(samplerate);
+// Max may still run the previous chain's perform64 while this runs: the core swaps its
+// buffers safely, and keeps them when neither the rate nor the vector size changed.
+void semantic_dsp64(t_semantic* x, t_object* dsp64, short* count, double samplerate, long vector_size, long) {
+    for (int i = 0; i < x->core->inlets(); ++i) x->core->set_connected(i, count[i] > 0);
+    x->core->prepare(samplerate, int(vector_size));
     object_method(dsp64, gensym("dsp_add64"), x, semantic_perform64, 0, nullptr);
 }
 
-// A file operation and a join of the previous loader: on the main thread, never the
-// scheduler's.
+// Resolving a path is a file operation: on the main thread, never the scheduler's.
 void semantic_load_deferred(t_semantic* x, t_symbol* s, long argc, t_atom* argv) {
     deliver(x, semantic::handle(*x->core, s->s_name, from_max(argc, argv), resolver(x)));
 }

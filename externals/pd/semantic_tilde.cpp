@@ -2,9 +2,11 @@
 //
 //   [semantic~ BUNDLE @descriptors brightness roughness @buffer 4096 @units raw @thread 1 @python PATH]
 //
-// @thread 0 computes in the audio callback: for offline rendering (pd -batch), never live.
+// @thread 0 loads and computes in Pd's own thread: for offline rendering (pd -batch), never live.
 //
-// inlets: one signal per exposed descriptor (default: all of the bundle's);
+// inlets: one signal per exposed descriptor (default: all of the bundle's); an inlet
+// drives its descriptor while a signal cord is connected to it (read from the patch
+// when DSP starts, the way Max counts connections); numbers go through `target`;
 // outlets: audio channels, latent dimensions, exposed descriptor predictions (signals),
 // then messages (status, info, underruns).
 #include <cstring>
@@ -14,6 +16,8 @@
 
 extern "C" {
 #include <m_pd.h>
+#include <g_canvas.h>
+#include <m_imp.h>
 }
 
 #include "../core/interface.hpp"
@@ -38,6 +42,8 @@ semantic::Atoms from_pd(int argc, const t_atom* argv) {
     for (int i = 0; i < argc; ++i) {
         if (argv[i].a_type == A_FLOAT) {
             out.push_back(semantic::Atom::of(double(argv[i].a_w.w_float)));
+        } else if (argv[i].a_type == A_SYMBOL) {  // as typed: a folder name may hold spaces, ';' or '$'
+            out.push_back(semantic::Atom::of(std::string(argv[i].a_w.w_symbol->s_name)));
         } else {
             char buf[MAXPDSTRING];
             atom_string(const_cast<t_atom*>(argv + i), buf, MAXPDSTRING);
@@ -90,7 +96,7 @@ void* semantic_new(t_symbol*, int argc, t_atom* argv) {
     x->reported = new semantic::Reported();
     x->f = 0;
     x->core = new semantic::Semantic(c.config, [x](const std::string& text) { deliver(x, semantic::said(text)); });
-    if (!x->core->load(c.bundle, true)) {
+    if (!x->core->open(c.bundle)) {  // the manifest alone: the bundle loads in the background
         pd_free(&x->obj.ob_pd);
         return nullptr;
     }
@@ -118,11 +124,24 @@ t_int* semantic_perform(t_int* w) {
     return w + 3;
 }
 
+// Which inlets a signal cord reaches, from the patch's connections.
+std::vector<bool> connected_inlets(t_semantic* x) {
+    std::vector<bool> connected(std::size_t(x->core->inlets()), false);
+    t_linetraverser t;
+    linetraverser_start(&t, x->canvas);
+    while (linetraverser_next(&t))
+        if (t.tr_ob2 == &x->obj && t.tr_inno < int(connected.size()) && obj_issignaloutlet(t.tr_ob, t.tr_outno))
+            connected[std::size_t(t.tr_inno)] = true;
+    return connected;
+}
+
 void semantic_dsp(t_semantic* x, t_signal** sp) {
     int in = x->core->inlets(), out = x->core->outlets();
     x->vectors->clear();
     for (int i = 0; i < in + out; ++i) x->vectors->push_back(sp[i]->s_vec);
-    x->core->prepare(sp[0]->s_sr);
+    auto connected = connected_inlets(x);
+    for (int i = 0; i < in; ++i) x->core->set_connected(i, connected[std::size_t(i)]);
+    x->core->prepare(sp[0]->s_sr, sp[0]->s_n);
     dsp_add(semantic_perform, 2, x, sp[0]->s_n);
 }
 
