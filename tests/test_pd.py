@@ -12,7 +12,6 @@ import torch
 from scipy.stats import spearmanr
 
 from engine import demo
-from engine.build import build, parse_args
 from engine.descriptors import describe
 
 from tools.pd import EXTERNAL, ROOT, SR, run as run_pd, sweep_patch, write_patch
@@ -21,14 +20,10 @@ BUFFER = 2048
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
+def bundle(pd_bundle):
     assert (EXTERNAL / "semantic~.pd_linux").is_file(), "build the Pd external first (make test does)"
     assert shutil.which("pd"), "Pure Data is not installed (make test installs puredata-core)"
-    out = tmp_path_factory.mktemp("pd") / "demo.semantic"
-    build(parse_args(["--out", str(out), "--samples", "768", "--epochs", "120", "--tandem-steps", "2000",
-                      "--descriptors", "brightness,loudness,f0", "--control-samples", "32", "--checks", "4",
-                      "--grid-resolution", "8", "--jobs", "2"]))
-    return out
+    return pd_bundle
 
 
 def test_sweep_is_followed(bundle, tmp_path):
@@ -67,15 +62,16 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
                ("obj", "loadbang"),
                ("msg", "foo 1 2"), ("msg", "target nonsense 0.5"), ("msg", "latent x 1"), ("msg", "latent 99 1"),
                ("msg", "mode banana"), ("msg", "target brightness"), ("msg", "info"),
-               ("obj", "print after"), ("msg", "alive"), ("msg", "\\; pd quit")]
+               ("obj", "print after"), ("msg", "alive"), ("msg", "\\; pd quit"), ("obj", "delay 4000")]
     connections = [(6, 0, k, 0) for k in range(7, 14)] + [(k, 0, 5, 0) for k in range(7, 14)] + \
-        [(6, 0, 15, 0), (15, 0, 14, 0), (6, 0, 16, 0)]
-    # loadbang fires messages right-to-left in creation order of connections; quit goes last
-    result = run_pd(write_patch(tmp_path / "bad.pd", objects, connections))
+        [(6, 0, 17, 0), (17, 0, 15, 0), (15, 0, 14, 0), (17, 0, 16, 0)]
+    # loadbang fires messages right-to-left in creation order of connections; quit goes last,
+    # in real time: bundles load in the background and say what went wrong when they are done
+    result = run_pd(write_patch(tmp_path / "bad.pd", objects, connections), batch=False)
     err = result.stderr
     assert result.returncode == 0, err
     for expected in ["not a semantic~ bundle", "expected a bundle folder (a symbol) as first argument, got 42",
-                     "built for another generator", "has no descriptor(s) ['sparkle']",
+                     "built for another generator", "has no descriptor(s) sparkle",
                      "@buffer expects a number of samples in 1..262144, got lots",
                      "unknown message 'foo'", "unknown descriptor 'nonsense'", "latent expects an index then a number",
                      "latent index 99 out of range", "mode expects control or latent, got 'banana'",
@@ -114,9 +110,10 @@ def test_help_patch_opens_without_errors(bundle, tmp_path):
     assert "../../../out/demo.semantic" in help_patch  # the help points at `make demo`'s bundle
     patch = tmp_path / "semantic~-help.pd"
     patch.write_text(help_patch.replace("../../../out/demo.semantic", str(bundle)))
-    opener = write_patch(tmp_path / "open.pd", [("obj", "loadbang"), ("msg", f"\\; pd open {patch.name} {tmp_path} \\; pd quit")],
-                         [(0, 0, 1, 0)])
-    result = run_pd(opener)
+    opener = write_patch(tmp_path / "open.pd", [("obj", "loadbang"), ("msg", f"\\; pd open {patch.name} {tmp_path}"),
+                                                ("obj", "delay 4000"), ("msg", "\\; pd quit")],
+                         [(0, 0, 1, 0), (0, 0, 2, 0), (2, 0, 3, 0)])
+    result = run_pd(opener, batch=False)  # real time: the bundle loads in the background
     assert result.returncode == 0, result.stderr
     assert "loaded" in result.stderr
     assert "error" not in result.stderr.lower() and "couldn't create" not in result.stderr, result.stderr

@@ -15,6 +15,11 @@ EXTERNAL = ROOT / "dist" / "pd" / "semantic~"
 SR = 48000
 
 
+def symbol(text) -> str:
+    """`text` as one Pd symbol in a patch file (a path may hold spaces, commas, semicolons)."""
+    return "".join("\\" + c if c in " ,;" else c for c in str(text))
+
+
 def write_patch(path: Path, objects, connections) -> Path:
     lines = ["#N canvas 0 0 600 400 12;"]
     lines += [f"#X {kind} 10 {20 + 25 * i} {text};" for i, (kind, text) in enumerate(objects)]
@@ -23,9 +28,12 @@ def write_patch(path: Path, objects, connections) -> Path:
     return path
 
 
-def run(patch: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    cmd = ["pd", "-nogui", "-nomidi", "-nosound", "-batch", "-r", str(SR), "-path", str(EXTERNAL),
-           "-open", str(patch)]
+def run(patch: Path, timeout: float = 300, sr: int = SR, batch: bool = True) -> subprocess.CompletedProcess:
+    """Pd on `patch` until it sends `pd quit`: `batch` as fast as it computes (offline),
+    otherwise paced by the clock as if a sound card were there (-nosound), so that
+    threads, loads and underruns happen as they would live."""
+    cmd = ["pd", "-nogui", "-nomidi", "-nosound", *(["-batch"] if batch else []), "-r", str(sr),
+           "-path", str(EXTERNAL), "-open", str(patch)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
@@ -37,9 +45,9 @@ def sweep_patch(path: Path, bundle, wav, seconds: float, descriptor: str = "brig
     n = int(seconds * SR)
     objects = [("obj", "loadbang"), ("obj", "t b b b"), ("obj", f"table sweep {n}"),
                ("msg", f"0.05 \\, 0.95 {int(seconds * 1000)}"), ("obj", "line~"),
-               ("obj", f"semantic~ {bundle} @descriptors {descriptor} @buffer {buffer} @thread 0"),
+               ("obj", f"semantic~ {symbol(bundle)} @descriptors {descriptor} @buffer {buffer} @thread 0"),
                ("obj", "tabwrite~ sweep"), ("obj", f"delay {int(seconds * 1000)}"),
-               ("msg", f"write -bytes 4 {wav} sweep"), ("obj", "soundfiler"), ("msg", "\\; pd quit"),
+               ("msg", f"write -bytes 4 {symbol(wav)} sweep"), ("obj", "soundfiler"), ("msg", "\\; pd quit"),
                ("msg", "\\; pd dsp 1"), ("obj", "t b b")]
     connections = [(0, 0, 1, 0), (1, 2, 11, 0), (1, 1, 6, 0), (1, 0, 3, 0), (3, 0, 4, 0), (4, 0, 5, 0),
                    (5, 0, 6, 0), (1, 0, 7, 0), (7, 0, 12, 0), (12, 1, 8, 0), (8, 0, 9, 0), (12, 0, 10, 0)]

@@ -123,10 +123,32 @@ std::shared_ptr<Models> Semantic::load_now(const std::string& bundle) {
     if (m->names != shape.names || m->latent != shape.latent || m->hop != shape.hop || m->sr != shape.sr ||
         m->channels != shape.channels)
         throw std::runtime_error("the manifest changed while it was being loaded; load it again");
+    warm_up(*m);
     return m;
 }
 
+// TorchScript profiles a method's first calls for each input shape and then compiles it:
+// hundreds of milliseconds the worker must not spend. So the loader calls every method
+// twice with each number of frames a block will hand the worker.
+void Semantic::warm_up(const Models& m) {
+    c10::InferenceMode guard;
+    double host = stream_sr_.load() > 0 ? stream_sr_.load() : m.sr;
+    int frames = frames_.load() > 0 ? frames_.load() : std::max(requested_buffer_, m.hop);
+    int per_block = int(frames * m.sr / host) / m.hop;
+    const int D = int(m.names.size()), L = m.latent;
+    auto& surrogate = const_cast<torch::jit::Module&>(m.surrogate);
+    auto& generator = const_cast<torch::jit::Module&>(m.generator);
+    for (int T = std::max(1, per_block - 1); T <= per_block + 2; ++T)
+        for (int run = 0; run < 2; ++run) {
+            auto z = surrogate.get_method("control")({torch::zeros({1, 2 * D + L, T})}).toTensor();
+            surrogate.get_method("describe")({z});
+            generator.get_method("decode")({z});
+        }
+}
+
 void Semantic::fix_shape(const Shape& shape) {
+    shape_ = shape;
+    for (const auto& name : shape.names) slot_of(name);
     channels_ = shape.channels;
     latent_ = shape.latent;
     if (config_.descriptors.empty()) {
@@ -214,13 +236,16 @@ bool Semantic::load(const std::string& bundle, bool wait) {
     return true;
 }
 
+// Before the first bundle has loaded, messages refer to its manifest (a patch's loadbang
+// may set targets while it loads).
 std::string Semantic::set_target(const std::string& name, float value) {
     auto m = std::atomic_load(&models_);
-    if (!m) return "no bundle loaded yet";
-    auto it = std::find(m->names.begin(), m->names.end(), name);
-    if (it == m->names.end()) return "unknown descriptor '" + name + "'; this bundle has: " + joined(m->names);
+    if (!m && !shaped_) return "no bundle loaded yet";
+    const auto& names = m ? m->names : shape_.names;
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) return "unknown descriptor '" + name + "'; this bundle has: " + joined(names);
     if (!std::isfinite(value)) return "target " + name + " must be a finite number";
-    int slot = m->slot[std::size_t(it - m->names.begin())];
+    int slot = m ? m->slot[std::size_t(it - names.begin())] : slot_of(name);
     if (slot < 0) return "too many descriptor names over the bundles loaded (" + std::to_string(kMaxDescriptors) + ")";
     targets_[slot].store(value);  // in the object's units: a swap renormalises raw ones
     target_set_[slot].store(true);
@@ -229,9 +254,10 @@ std::string Semantic::set_target(const std::string& name, float value) {
 
 std::string Semantic::set_latent(int index, float value) {
     auto m = std::atomic_load(&models_);
-    if (!m) return "no bundle loaded yet";
-    if (index < 0 || index >= m->latent)
-        return "latent index " + std::to_string(index) + " out of range 0.." + std::to_string(m->latent - 1);
+    if (!m && !shaped_) return "no bundle loaded yet";
+    int latent = m ? m->latent : shape_.latent;
+    if (index < 0 || index >= latent)
+        return "latent index " + std::to_string(index) + " out of range 0.." + std::to_string(latent - 1);
     if (!std::isfinite(value)) return "latent value must be a finite number";
     latents_[index].store(value);
     latent_set_[index].store(true);

@@ -130,6 +130,7 @@ private:
     // Posts on the host's thread; from any other thread, queues for take_messages().
     void say(const std::string& text, bool host_thread);
     std::shared_ptr<Models> load_now(const std::string& bundle);
+    void warm_up(const Models& m);
     int slot_of(const std::string& name);
     void fix_shape(const Shape& shape);
 
@@ -139,6 +140,7 @@ private:
     ModelsPtr models_;  // read/written with std::atomic_load/store
     int channels_ = 1, latent_ = 0;
     bool shaped_ = false;  // inlets and outlets fixed (by `open`, or the first `adopt`)
+    Shape shape_;          // the first bundle's: messages before it has loaded refer to it
     int requested_buffer_;
 
     // the block handoff: replaced by prepare while perform may run (Max); the old one is
