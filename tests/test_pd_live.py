@@ -135,3 +135,44 @@ def test_threaded_in_real_time_through_a_swap_restarts_and_a_new_object(pd_bundl
     # Pd's own thread never stalled: not on creating an object, not on two loads in a row
     stalls = [float(v) for v in lines(err, "stall")]
     assert not stalls, stalls
+
+
+def test_host_vectors_longer_and_shorter_than_the_buffer(pd_bundle, tmp_path):
+    """Host vectors of 64, 1024 and 8192 ([block~] in an abstraction) against @buffer 2048
+    and 4096, threaded, in real time: each object plays without underruns, a vector
+    longer than the buffer rounds the buffer up and `info` says so. DSP starts once the six
+    have loaded: six loads at once on two cores would cost the first ones underruns."""
+    (tmp_path / "vec.pd").write_text("\n".join([
+        "#N canvas 0 0 400 300 12;",
+        "#X obj 10 10 block~ $1;",
+        "#X obj 10 40 osc~ 0.5;",
+        f"#X obj 10 70 semantic~ {symbol(pd_bundle)} @descriptors brightness @buffer $2;",
+        "#X obj 10 100 r info;",
+        "#X msg 10 130 info;",
+        "#X obj 10 160 print v$1-b$2;",
+        "#X obj 10 190 env~ $1;",
+        "#X obj 10 220 print level-v$1-b$2;",
+        "#X obj 10 250 r level;",
+        "#X obj 10 280 f;",
+        "#X connect 1 0 2 0;", "#X connect 3 0 4 0;", "#X connect 4 0 2 0;", "#X connect 2 10 5 0;",
+        "#X connect 2 0 6 0;", "#X connect 6 0 9 1;", "#X connect 8 0 9 0;", "#X connect 9 0 7 0;"]
+                                          ).replace("$", "\\$") + "\n")  # a patch file escapes its $
+    pairs = [(v, b) for v in (64, 1024, 8192) for b in (2048, 4096)]
+    objects = [("obj", f"vec {v} {b}") for v, b in pairs] + [
+        ("obj", "loadbang"), ("obj", "delay 6000"), ("msg", "\\; pd dsp 1"), ("obj", "delay 11000"),
+        ("msg", "\\; level bang \\; info bang"), ("obj", "delay 11500"), ("msg", "\\; pd quit")]
+    k = len(pairs)
+    connections = [(k, 0, k + 1, 0), (k + 1, 0, k + 2, 0), (k, 0, k + 3, 0), (k + 3, 0, k + 4, 0),
+                   (k, 0, k + 5, 0), (k + 5, 0, k + 6, 0)]
+    result = run_pd(write_patch(tmp_path / "vectors.pd", objects, connections), batch=False, timeout=120)
+    err = result.stderr.replace("\\", "")
+    assert result.returncode == 0 and "error" not in err.lower(), err
+    for v, b in pairs:
+        said = lines(err, f"v{v}-b{b}")
+        info = [s for s in said if s.startswith("info")]
+        assert len(info) == 1 and "underruns 0" in info[0], (v, b, said)
+        assert f"buffer {max(v, b)} samples" in info[0], (v, b, info)
+        assert ("rounded up" in info[0]) == (v > b), info
+        assert not [s for s in said if s.startswith("underruns")], (v, b, said)
+        level = lines(err, f"level-v{v}-b{b}")
+        assert level and float(level[-1]) > 20, (v, b, level)  # dB: it plays
