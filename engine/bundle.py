@@ -1,4 +1,4 @@
-"""The bundle: a versioned folder that the build writes and every player loads (DESIGN §4.2).
+"""The bundle: a versioned folder that the build writes and every player loads (docs/architecture.md §2.2).
 
 Writes are atomic: everything goes into a temporary sibling folder that replaces the
 old bundle by rename, so a crash or Ctrl-C never leaves a half-written bundle. Loading

@@ -1,4 +1,4 @@
-"""Quality measured on re-decoded audio (DESIGN §7): control accuracy, steering, and
+"""Quality measured on re-decoded audio (docs/architecture.md §7): control accuracy, steering, and
 each descriptor's own noise floor. Predictions of the surrogates are never trusted
 here: every number comes from decoding a latent and describing the audio again."""
 import numpy as np

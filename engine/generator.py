@@ -1,4 +1,4 @@
-"""Loading and checking an nn~-compatible TorchScript generator (DESIGN §4.1).
+"""Loading and checking an nn~-compatible TorchScript generator (docs/architecture.md §2.1).
 
 Anything that stock nn~ could not play as a decoder is refused with a `GeneratorError`
 saying what was expected and what was found.

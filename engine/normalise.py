@@ -1,4 +1,4 @@
-"""Per-bundle descriptor normalisation (DESIGN §4.3): 0..1 spans the model's reachable
+"""Per-bundle descriptor normalisation (docs/architecture.md §2.3): 0..1 spans the model's reachable
 range (the 1st-99th percentile of what the sampled latents produced), on a log axis for
 Hz-like descriptors. Values outside the span are kept (not clipped)."""
 from typing import Sequence

@@ -2,7 +2,7 @@
 
 `MLPRegressor` fits a small MLP with the input and output scaling baked into the module;
 `SemanticSurrogate` puts a forward model (latent -> descriptors) and an inverse model
-(descriptors -> latent) into one nn~-compatible TorchScript file (DESIGN §4.3).
+(descriptors -> latent) into one nn~-compatible TorchScript file (docs/architecture.md §2.3).
 """
 import copy
 from typing import List, Sequence, Tuple

@@ -1,4 +1,4 @@
-"""Standard reference signals for the perceptual descriptors (DESIGN §6), robustness,
+"""Standard reference signals for the perceptual descriptors (docs/architecture.md §6), robustness,
 the describe command and user descriptors."""
 import json
 import math

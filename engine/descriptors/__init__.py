@@ -10,7 +10,7 @@ Calibration everywhere: a sample value of 1.0 is 1 pascal (a full-scale sine is 
 from .registry import REGISTRY, Descriptor, describe, descriptor, get
 from . import loudness, pitch, roughness, sharpness, spectral, timbre  # noqa: F401  (registers the built-in descriptors)
 
-# The default set, in DESIGN §6's order: these names are a contract (inlet names, patches).
+# The default set, in docs/architecture.md §6's order: these names are a contract (inlet names, patches).
 DEFAULT = ["loudness", "lufs", "sharpness", "roughness", "brightness", "spread", "flatness", "warmth",
            "boominess", "hardness", "f0", "harmonicity", "harshness"]
 # Four nearly independent percepts: the descriptor planes of the heatmap and the set a

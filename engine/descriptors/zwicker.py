@@ -4,7 +4,7 @@ sounds, free field), batched on torch.
 Third-octave band levels come from the power spectrum of each analysis frame, weighted by
 each band filter's power response; the core loudness
 follows the standard's tables, and the upper slopes are integrated on the standard's
-0.1-Bark grid. Sample values are pascals (DESIGN §6).
+0.1-Bark grid. Sample values are pascals (docs/architecture.md §6).
 """
 import functools
 

@@ -1,4 +1,4 @@
-// What [semantic~] understands, declared once for every host (DESIGN §4.4): creation
+// What [semantic~] understands, declared once for every host (docs/architecture.md §2.4): creation
 // arguments, messages, what the message outlet says, and assist strings. A front end
 // converts its atoms to `Atom`, calls these, and converts the replies back.
 #pragma once
