@@ -1,6 +1,7 @@
 """[semantic~] in a real Pure Data (headless, -batch): a descriptor sweep that the
 output follows, no discontinuities at buffer boundaries, and bad input that gives
 clear errors while Pd keeps running."""
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +54,12 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
     other = tmp_path / "other.semantic"
     shutil.copytree(bundle, other)
     demo.export("synth_b", other / "generator.ts")  # a bundle now pointing at another generator
+    absurd = {}  # bundles whose numbers would divide by zero or allocate without end
+    for key, value in (("hop", 0), ("channels", 1000000)):
+        absurd[key] = tmp_path / f"{key}.semantic"
+        shutil.copytree(bundle, absurd[key])
+        manifest = json.loads((absurd[key] / "manifest.json").read_text())
+        (absurd[key] / "manifest.json").write_text(json.dumps({**manifest, key: value}))
     objects = [("obj", "semantic~ /nonexistent/missing.semantic"),
                ("obj", "semantic~ 42"),
                ("obj", f"semantic~ {other}"),
@@ -62,9 +69,10 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
                ("obj", "loadbang"),
                ("msg", "foo 1 2"), ("msg", "target nonsense 0.5"), ("msg", "latent x 1"), ("msg", "latent 99 1"),
                ("msg", "mode banana"), ("msg", "target brightness"), ("msg", "info"),
-               ("obj", "print after"), ("msg", "alive"), ("msg", "\\; pd quit"), ("obj", "delay 4000")]
+               ("obj", "print after"), ("msg", "alive"), ("msg", "\\; pd quit"), ("obj", "delay 4000"),
+               ("obj", f"semantic~ {absurd['hop']}"), ("msg", f"load {absurd['channels']}")]
     connections = [(6, 0, k, 0) for k in range(7, 14)] + [(k, 0, 5, 0) for k in range(7, 14)] + \
-        [(6, 0, 17, 0), (17, 0, 15, 0), (15, 0, 14, 0), (17, 0, 16, 0)]
+        [(6, 0, 17, 0), (17, 0, 15, 0), (15, 0, 14, 0), (17, 0, 16, 0), (6, 0, 19, 0), (19, 0, 5, 0)]
     # loadbang fires messages right-to-left in creation order of connections; quit goes last,
     # in real time: bundles load in the background and say what went wrong when they are done
     result = run_pd(write_patch(tmp_path / "bad.pd", objects, connections), batch=False)
@@ -75,7 +83,9 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
                      "@buffer expects a number of samples in 1..262144, got lots",
                      "unknown message 'foo'", "unknown descriptor 'nonsense'", "latent expects an index then a number",
                      "latent index 99 out of range", "mode expects control or latent, got 'banana'",
-                     "target expects <descriptor> <value> pairs", "after: alive"]:
+                     "target expects <descriptor> <value> pairs", "after: alive",
+                     '"hop" must be a whole number in 1..65536, found 0',
+                     '"channels" must be a whole number in 1..64, found 1000000']:
         assert expected in err, f"missing {expected!r} in:\n{err}"
     assert "Segmentation" not in err
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +46,17 @@ static Compute doubling(int sleep_ms) {
     };
 }
 
+// An object on the stand-in bundle, prepared for 48 kHz and a vector of 64.
+static std::unique_ptr<Semantic> doubling_object(int buffer, int sleep_ms = 0) {
+    Config c;
+    c.buffer = buffer;
+    auto s = std::make_unique<Semantic>(c, [](const std::string&) {});
+    s->adopt(fake_models());
+    s->set_compute(doubling(sleep_ms));
+    s->prepare(48000, 64);
+    return s;
+}
+
 // Runs `blocks` host vectors of n samples through s; input is a ramp; returns output.
 static std::vector<float> run(Semantic& s, int blocks, int n, double pace_ms, double* worst_perform_us = nullptr) {
     std::vector<float> in(n), all;
@@ -66,12 +78,8 @@ static std::vector<float> run(Semantic& s, int blocks, int n, double pace_ms, do
 }
 
 static void test_handoff_delays_by_two_buffers() {
-    Config c;
-    c.buffer = 256;
-    Semantic s(c, [](const std::string&) {});
-    s.adopt(fake_models());
-    s.set_compute(doubling(0));
-    s.prepare(48000, 64);
+    auto object = doubling_object(256);
+    Semantic& s = *object;
     // paced like real time (64 samples = 1.3 ms) so an instant worker is never late
     auto out = run(s, 64, 64, 1.5);
     EXPECT(s.underruns() == 0, "no underruns with an instant model, got " << s.underruns());
@@ -99,16 +107,11 @@ static void test_slow_model_never_blocks_audio() {
 }
 
 static void test_free_while_model_runs() {
-    Config c;
-    c.buffer = 64;
-    auto* s = new Semantic(c, [](const std::string&) {});
-    s->adopt(fake_models());
-    s->set_compute(doubling(200));
-    s->prepare(48000, 64);
+    auto s = doubling_object(64, 200);
     run(*s, 4, 64, 0);  // hands a block to the worker, which sleeps inside the "model"
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     auto t0 = Clock::now();
-    delete s;  // must wait for the call, not crash
+    s.reset();  // must wait for the call, not crash
     double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     EXPECT(ms >= 100 && ms < 2000, "free waited for the model call (" << ms << " ms)");
 }
@@ -277,7 +280,7 @@ static void test_rates_and_hops() {
     const int cases[][5] = {{44100, 2048, 4096, 48000, 64},  {44100, 512, 2048, 96000, 64},
                             {48000, 2048, 2048, 44100, 64},  {44100, 2048, 4096, 88200, 1024},
                             {48000, 2048, 2560, 48000, 64},  {48000, 512, 2048, 48000, 8192},
-                            {44100, 2048, 4096, 44100, 64}};
+                            {44100, 2048, 4096, 44100, 64},  {44100, 2048, 256, 48000, 64}};
     for (const auto& k : cases) {
         int latency = 0;
         double err = passthrough_error(k[0], k[1], k[2], k[3], k[4], &latency);
@@ -289,12 +292,8 @@ static void test_rates_and_hops() {
 }
 
 static void test_dsp_restarts() {
-    Config c;
-    c.buffer = 2048;
-    Semantic s(c, [](const std::string&) {});
-    s.adopt(fake_models());
-    s.set_compute(doubling(0));
-    s.prepare(48000, 64);
+    auto object = doubling_object(2048);
+    Semantic& s = *object;
     EXPECT(s.buffer() == 2048 && s.latency() == 4096, "buffer " << s.buffer() << ", latency " << s.latency());
     run(s, 200, 64, 1.4);
     long before = s.underruns();
@@ -315,12 +314,8 @@ static void test_dsp_restarts() {
 // Max may run the old chain's perform64 while dsp64 rebuilds: prepare must not free
 // what perform reads.
 static void test_prepare_while_performing() {
-    Config c;
-    c.buffer = 256;
-    Semantic s(c, [](const std::string&) {});
-    s.adopt(fake_models());
-    s.set_compute(doubling(0));
-    s.prepare(48000, 64);
+    auto object = doubling_object(256);
+    Semantic& s = *object;
     std::atomic<bool> stop{false};
     std::thread audio([&] {
         std::vector<float> in(512, 1.f), out(512);
@@ -358,6 +353,38 @@ static void test_targets_follow_names_across_swaps() {
     EXPECT(t.models()->exposed[0] == -1 && said.find("has no brightness roughness") != std::string::npos, said);
 }
 
+// A manifest's numbers size buffers and divide: each is checked before anything uses it.
+static void test_absurd_manifests_are_refused() {
+    const std::string dir = "/tmp/semantic_test_manifest";
+    std::system(("mkdir -p " + dir).c_str());
+    const std::string good = R"("latent_size": 8, "hop": 2048, "sr": 48000, "channels": 1)";
+    const std::pair<std::string, std::string> bad[] = {
+        {R"({"latent_size": 8, "hop": 0, "sr": 48000, "channels": 1, "descriptors": [{"name": "f0"}]})", "\"hop\" must be"},
+        {R"({"latent_size": 8, "hop": 1e9, "sr": 48000, "channels": 1, "descriptors": [{"name": "f0"}]})", "\"hop\" must be"},
+        {R"({"latent_size": 8, "hop": 2048, "sr": 48000, "channels": -1, "descriptors": [{"name": "f0"}]})", "\"channels\" must be"},
+        {R"({"latent_size": 8, "hop": 2048, "sr": 48000, "channels": 1000000, "descriptors": [{"name": "f0"}]})", "\"channels\" must be"},
+        {R"({"latent_size": 0, "hop": 2048, "sr": 48000, "channels": 1, "descriptors": [{"name": "f0"}]})", "\"latent_size\" must be"},
+        {R"({"latent_size": 2.5, "hop": 2048, "sr": 48000, "channels": 1, "descriptors": [{"name": "f0"}]})", "\"latent_size\" must be"},
+        {R"({"latent_size": 8, "hop": 2048, "sr": 0, "channels": 1, "descriptors": [{"name": "f0"}]})", "\"sr\" must be"},
+        {R"({"latent_size": 8, "hop": "2048", "sr": 48000, "channels": 1, "descriptors": [{"name": "f0"}]})", "\"hop\" must be"},
+        {"{" + good + R"(, "descriptors": []})", "non-empty list"},
+        {"{" + good + R"(, "descriptors": [{"unit": "Hz"}]})", "needs a \"name\""},
+        {"{" + good + "}", "\"descriptors\""},
+        {"[1, 2]", "expected a JSON object"},
+        {"{\"hop\": ", "is corrupt: expected JSON"},
+    };
+    for (const auto& [text, expected] : bad) {
+        std::FILE* f = std::fopen((dir + "/manifest.json").c_str(), "w");
+        std::fputs(text.c_str(), f);
+        std::fclose(f);
+        std::string said;
+        Config c;
+        Semantic s(c, [&](const std::string& t) { said += t; });
+        EXPECT(!s.open(dir), "refused: " << text);
+        EXPECT(said.find(expected) != std::string::npos, "expected '" << expected << "' for " << text << ", got " << said);
+    }
+}
+
 int main() {
     test_handoff_delays_by_two_buffers();
     test_slow_model_never_blocks_audio();
@@ -369,6 +396,7 @@ int main() {
     test_dsp_restarts();
     test_prepare_while_performing();
     test_targets_follow_names_across_swaps();
+    test_absurd_manifests_are_refused();
     if (const char* b = std::getenv("SEMANTIC_TEST_BUNDLE"); b && *b)
         test_real_bundle_and_swap_under_load(b);
     else
