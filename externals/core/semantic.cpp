@@ -180,8 +180,8 @@ void Semantic::adopt(std::shared_ptr<Models> m, bool host_thread) {
             host_thread);
     if (frames_.load() && hop_in_host_samples(m->hop, m->sr, stream_sr_.load()) > frames_.load())
         say("note: " + m->path + "'s hop (" + std::to_string(m->hop) + " samples) is longer than this object's buffer (" +
-                std::to_string(frames_.load()) + "): each model call must finish within one buffer; restart DSP or " +
-                "raise @buffer to avoid underruns",
+                std::to_string(frames_.load()) + "): each model call must finish within one buffer; switch DSP off " +
+                "and on to make the buffer hold one hop",
             host_thread);
     std::atomic_store(&models_, ModelsPtr(m));
     loads_.fetch_add(1);
@@ -309,10 +309,14 @@ void Semantic::prepare(double host_sr, int vector_size) {
     if (host_sr <= 0 || vector_size <= 0) return;
     auto m = std::atomic_load(&models_);
     // a multiple of the host's vector, so a block ends with a host call (a vector longer
-    // than the buffer would otherwise hand over two blocks per call), holding one hop
-    int want = std::max(requested_buffer_, m ? hop_in_host_samples(m->hop, m->sr, host_sr) : 1);
+    // than the buffer would otherwise hand over two blocks per call), holding one hop of
+    // the bundle playing (or, while the first one loads, of its manifest)
+    int hop = m ? hop_in_host_samples(m->hop, m->sr, host_sr)
+                : shaped_ ? hop_in_host_samples(shape_.hop, shape_.sr, host_sr) : 1;
+    int want = std::max(requested_buffer_, hop);
     int frames = (want + vector_size - 1) / vector_size * vector_size;
-    if (handoff_.load() && host_sr == host_sr_ && vector_size == vector_) return;  // a DSP restart: nothing changes
+    if (handoff_.load() && host_sr == host_sr_ && vector_size == vector_ && frames == frames_.load())
+        return;  // a DSP restart: nothing changes
     stop_worker();
     auto fresh = std::make_unique<Handoff>(inlets(), outlets(), std::size_t(frames));
     Handoff* h = fresh.get();

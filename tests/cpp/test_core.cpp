@@ -309,6 +309,11 @@ static void test_dsp_restarts() {
     before = s.underruns();
     run(s, 30, 8192, 8192 / 48.0 * 1.05);
     EXPECT(s.underruns() == before, "no underruns with a vector longer than @buffer: " << s.underruns() - before);
+    auto long_hop = fake_models();
+    long_hop->hop = 16384;
+    s.adopt(long_hop);
+    s.prepare(48000, 8192);
+    EXPECT(s.buffer() == 16384, "after a swap to a longer hop, a DSP restart makes the buffer hold one: " << s.buffer());
 }
 
 // Max may run the old chain's perform64 while dsp64 rebuilds: prepare must not free
