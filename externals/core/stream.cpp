@@ -30,8 +30,8 @@ Stream::Stream(int in_channels, int out_channels, int hop, double model_sr, doub
 void Stream::reset() {
     if (to_model_) to_model_->reset(), to_host_->reset();
     in_len_ = 0;
-    std::fill(out_fifo_.begin(), out_fifo_.end(), 0.f);
     out_len_ = latency_;  // the silence ahead
+    for (int c = 0; c < out_ch_; ++c) std::fill_n(out_fifo_.data() + std::size_t(c) * out_cap_, out_len_, 0.f);
 }
 
 // The largest shortfall of the output queue over the first seconds of a stream without
