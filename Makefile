@@ -113,3 +113,5 @@ bench: $(BENCH_VENV)/.installed externals
 	$(PY) bench/steer_bound.py $(DEMO)
 	$(PY) bench/pd_cpu.py $(DEMO)
 	$(BUILD)/bench_surrogate $(DEMO)
+	@# soxr against libsamplerate: built where both are installed (apt-get install libsamplerate0-dev)
+	test ! -x $(BUILD)/bench_resampler || $(BUILD)/bench_resampler
