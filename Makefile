@@ -47,7 +47,7 @@ $(NODE_STAMP): js/package.json js/package-lock.json | system-deps
 # a small real bundle whose grids.json the jsui tests draw
 FIXTURE := $(BUILD)/heatmap-fixture.semantic
 $(FIXTURE)/grids.json: $(STAMP) $(wildcard engine/*.py engine/*/*.py)
-	$(PY) -m engine.build --out $(FIXTURE) --quick > /dev/null
+	$(PY) -m engine.build --out $(FIXTURE) --quick --force > /dev/null
 
 # the core, the Pd external (dist/pd/semantic~/) and the C++ tests
 externals: venv system-deps
@@ -56,7 +56,7 @@ externals: venv system-deps
 	cmake --build $(BUILD) -j2
 
 demo: venv externals js
-	$(PY) -m engine.build --out $(DEMO)
+	$(PY) -m engine.build --out $(DEMO) --force
 	node js/render.js $(DEMO)
 	$(PY) -m tools.pd sweep $(DEMO) out/demo-sweep.wav
 

@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from . import __version__, demo, descriptors
 from .descriptors import custom
-from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, write_json
+from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import RegressionController, TandemController
 from .dataset import clip_frames, render
 from .evaluate import control_accuracy, near_duplicates, noise_floor, steer_selectivity
@@ -43,7 +43,9 @@ def parse_args(argv=None):
     p.add_argument("generator", nargs="?", help="nn~-compatible TorchScript generator (.ts); "
                    f"default: the built-in demo generator '{demo.DEFAULT}'")
     p.add_argument("--demo", choices=sorted(demo.DEMOS), help="build this built-in demo generator")
-    p.add_argument("--out", required=True, help="bundle folder to write, e.g. out/model.semantic")
+    p.add_argument("--out", required=True, help="bundle folder to write, e.g. out/model.semantic; "
+                   "a folder that is not a bundle, or a file, is never replaced")
+    p.add_argument("--force", action="store_true", help="replace an existing bundle at --out (only a bundle)")
     p.add_argument("--samples", type=int, default=4096, help="latent points to sample (default 4096)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--sampler", choices=SAMPLERS, default="gaussian")
@@ -82,6 +84,9 @@ def build(args) -> dict:
     t0 = time.time()
     out = Path(args.out)
     partial = out.with_name(out.name + ".partial")
+    check_out(out, args.force)  # before any work: refusing after an hour of decoding helps no one
+    if partial.exists() and not {p.name for p in partial.iterdir()} <= {"render", "generator.ts"}:
+        raise BundleError(f"{partial} exists and is not a build's cache of batches; nothing was touched: move it away")
     specs = [f"plugin:{p}" for p in args.plugin] + [f"classifier:{c}" for c in args.classifier]
     for spec in specs:
         custom.load(spec)
@@ -89,7 +94,11 @@ def build(args) -> dict:
     names += [n for n in (c.partition("=")[0] for c in args.classifier) if n not in names]
     descriptors.get(names)
 
-    if args.generator:
+    if args.generator and out.resolve() in Path(args.generator).resolve().parents:
+        # the generator lives in the bundle being replaced: the new bundle keeps its own copy
+        gen_path = Path(args.generator).resolve()
+        bundled_generator = True
+    elif args.generator:
         gen_path = Path(args.generator).resolve()
         bundled_generator = False
     else:
@@ -163,7 +172,7 @@ def build(args) -> dict:
                         render_kw, resolution=args.grid_resolution)
     metrics["grid_fidelity"] = grids["fidelity"]
     t_write = time.time()
-    with BundleWriter(out) as folder:
+    with BundleWriter(out, args.force) as folder:
         if bundled_generator:
             shutil.copyfile(gen_path, folder / "generator.ts")
         surrogate.export_to_ts(str(folder / "surrogate.ts"))

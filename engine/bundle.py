@@ -24,14 +24,49 @@ class BundleError(ValueError):
     pass
 
 
+# Everything a build writes into a bundle: a folder holding anything else is not ours to replace.
+BUNDLE_ENTRIES = frozenset({MANIFEST, "metrics.json", "grids.json", "surrogate.ts", "dataset.npz", "generator.ts",
+                            "examples", "report"})
+
+
+def _listing(folder: Path, names) -> str:
+    names = sorted(names)
+    return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "") if names else "nothing"
+
+
+def check_out(out, force: bool = False):
+    """Refuse an output path where writing a bundle would lose what is there: a file, a
+    folder that is not a bundle, a bundle holding files a build does not write, or (without
+    `force`) any existing bundle. Says what is there; touches nothing."""
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise BundleError(f"--out {out} is a file, not a bundle folder; nothing was touched: choose another path")
+    entries = {p.name for p in out.iterdir()}
+    if MANIFEST not in entries:
+        raise BundleError(f"--out {out} is a folder that is not a semantic~ bundle (it holds {_listing(out, entries)}); "
+                          "nothing was touched: choose another folder")
+    foreign = entries - BUNDLE_ENTRIES
+    if foreign:
+        raise BundleError(f"--out {out} is a bundle that also holds {_listing(out, foreign)}, which a build does not "
+                          "write; nothing was touched: move them out or choose another folder")
+    if not force:
+        raise BundleError(f"--out {out} is an existing bundle; add --force to replace it (it is replaced only once "
+                          "the new one is complete)")
+
+
 class BundleWriter:
     """`with BundleWriter(out) as folder:` write files into `folder`; on success the
-    folder atomically becomes `out`, on error it is removed and `out` is untouched."""
+    folder atomically becomes `out`, on error it is removed and `out` is untouched.
+    `out` must pass `check_out` (with `force`, an existing bundle is replaced)."""
 
-    def __init__(self, out):
+    def __init__(self, out, force: bool = False):
         self.out = Path(out)
+        self.force = force
 
     def __enter__(self) -> Path:
+        check_out(self.out, self.force)
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -43,6 +78,11 @@ class BundleWriter:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return False
         old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+        try:
+            check_out(self.out, self.force)  # again: the folder may have changed during the build
+        except BundleError:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
         if self.out.exists():
             os.replace(self.out, old)
         os.replace(self.tmp, self.out)

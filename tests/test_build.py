@@ -183,3 +183,54 @@ def test_interrupted_build_resumes(tmp_path):
     assert log.returncode == 0, log.stderr
     assert f"resuming: {done} of 40 batches" in log.stdout + log.stderr
     assert (out / "manifest.json").exists()
+
+
+def snapshot(folder):
+    """Every file below `folder` with its bytes (what must survive a refused build)."""
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_cli(*argv):
+    return subprocess.run([sys.executable, "-m", "engine.build", *map(str, argv)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_out_never_loses_what_is_there(tmp_path, demo_paths):
+    """--out naming a folder that is not a bundle (here: the user's notes and the very
+    generator being built), a file, or a bundle holding other files is refused before
+    any decoding, and nothing is deleted, renamed or written."""
+    notes = tmp_path / "my project"
+    notes.mkdir()
+    (notes / "notes.txt").write_text("ideas")
+    shutil.copy(demo_paths["synth_a"], notes / "model.ts")
+    a_file = tmp_path / "x.semantic"
+    a_file.write_text("not a folder")
+    bundle = tmp_path / "b.semantic"
+    bundle.mkdir()
+    (bundle / "manifest.json").write_text("{}")
+    (bundle / "mix.wav").write_bytes(b"RIFF")
+    for out, generator, expected in [(notes, notes / "model.ts", "is a folder that is not a semantic~ bundle"),
+                                     (a_file, demo_paths["synth_a"], "is a file, not a bundle folder"),
+                                     (bundle, demo_paths["synth_a"], "also holds mix.wav")]:
+        before = snapshot(tmp_path)
+        result = build_cli(generator, "--out", out, "--quick", "--force")
+        assert result.returncode == 2 and expected in result.stderr, result.stderr
+        assert "nothing was touched" in result.stderr and "decode" not in result.stderr
+        assert snapshot(tmp_path) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["b.semantic", "my project", "x.semantic"]
+
+
+def test_an_existing_bundle_is_replaced_only_with_force(tmp_path, small_bundle):
+    """Without --force an existing bundle is refused; with it, it is replaced once the new
+    one is complete, and a generator that lives in the bundle being replaced is kept."""
+    out = tmp_path / "demo.semantic"
+    shutil.copytree(small_bundle[0], out)
+    before = snapshot(out)
+    result = build_cli(out / "generator.ts", "--out", out, "--quick")
+    assert result.returncode == 2 and "add --force to replace it" in result.stderr, result.stderr
+    assert snapshot(out) == before
+    result = build_cli(out / "generator.ts", "--out", out, "--quick", "--force", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    b = bundle_mod.load(out)  # checks the generator's SHA-256 against the new manifest
+    assert b.manifest["generator"]["path"] == "generator.ts" and b.manifest["sampler"]["seed"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.semantic"]  # no leftovers
