@@ -5,7 +5,9 @@ cached in DIR.partial/ as they finish, so an interrupted build resumes where it 
 the bundle itself appears only when everything is done (see engine.bundle).
 """
 import argparse
+import math
 import os
+import tempfile
 import shutil
 import sys
 import time
@@ -31,6 +33,10 @@ from .report import write_report
 from .sampling import SAMPLERS, LatentSampler
 from .surrogate import MLPRegressor, SemanticSurrogate, method_labels
 
+
+# The smallest value of each count (checked before any work, not found wrong after it).
+MINIMUM = {"batch_size": 1, "jobs": 1, "epochs": 1, "tandem_steps": 1, "control_samples": 1, "checks": 1,
+           "grid_resolution": 2}
 
 # --quick: a bundle in seconds, to try a model out (and for tests); coarse, not for playing
 QUICK = {"samples": 160, "epochs": 20, "control_samples": 32, "jobs": 1, "tandem_steps": 200, "checks": 6,
@@ -77,6 +83,18 @@ def parse_args(argv=None):
         p.error("give a generator file or --demo, not both")
     if args.samples < 50:
         p.error("--samples must be at least 50 (a held-out split needs a few)")
+    for key, low in MINIMUM.items():
+        if getattr(args, key) < low:
+            p.error(f"--{key.replace('_', '-')} must be at least {low}, got {getattr(args, key)}")
+    for key in ("clip_seconds", "scale"):
+        value = getattr(args, key)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            p.error(f"--{key.replace('_', '-')} must be a positive number, got {value}")
+    names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
+    if not names and not args.classifier:
+        p.error(f"--descriptors names none; give one or more, e.g. {','.join(descriptors.DEFAULT[:3])}")
+    if len(set(names)) < len(names):
+        p.error(f"--descriptors names {sorted({n for n in names if names.count(n) > 1})} more than once")
     return args
 
 
@@ -85,6 +103,11 @@ def build(args) -> dict:
     out = Path(args.out)
     partial = out.with_name(out.name + ".partial")
     check_out(out, args.force)  # before any work: refusing after an hour of decoding helps no one
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out.parent).close()
+    except OSError as e:
+        raise BundleError(f"cannot write into {out.parent}: {e.strerror}; choose another --out") from None
     if partial.exists() and not {p.name for p in partial.iterdir()} <= {"render", "generator.ts"}:
         raise BundleError(f"{partial} exists and is not a build's cache of batches; nothing was touched: move it away")
     specs = [f"plugin:{p}" for p in args.plugin] + [f"classifier:{c}" for c in args.classifier]
@@ -93,6 +116,8 @@ def build(args) -> dict:
     names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
     names += [n for n in (c.partition("=")[0] for c in args.classifier) if n not in names]
     descriptors.get(names)
+    if len(names) < 2:
+        raise BundleError(f"a bundle needs at least 2 descriptors (its descriptor planes are pairs); got {names}")
 
     if args.generator and out.resolve() in Path(args.generator).resolve().parents:
         # the generator lives in the bundle being replaced: the new bundle keeps its own copy
@@ -109,6 +134,9 @@ def build(args) -> dict:
             demo.export(args.demo or demo.DEFAULT, gen_path)
         bundled_generator = True
     generator = Generator.load(gen_path)
+    if generator.latent_size < 2:
+        raise BundleError(f"a bundle needs at least 2 latent dimensions (its heatmaps are pairs); "
+                          f"{gen_path.name} has {generator.latent_size}")
     print(f"generator {gen_path.name}: latent {generator.latent_size}, hop {generator.hop}, "
           f"{generator.channels} ch, {generator.sr} Hz{', encode' if generator.has_encode else ''}")
 
@@ -175,7 +203,10 @@ def build(args) -> dict:
     with BundleWriter(out, args.force) as folder:
         if bundled_generator:
             shutil.copyfile(gen_path, folder / "generator.ts")
-        surrogate.export_to_ts(str(folder / "surrogate.ts"))
+        try:
+            surrogate.export_to_ts(str(folder / "surrogate.ts"))
+        except RuntimeError as e:  # torch's writer reports a full disk so
+            raise OSError(f"surrogate.ts: {str(e).strip().splitlines()[0]}") from None
         np.savez_compressed(folder / "dataset.npz", latents=latents, descriptors_raw=raw,
                             descriptors=y.astype(np.float32), names=np.array(names),
                             train=idx_train, test=idx_test)

@@ -76,6 +76,9 @@ class BundleWriter:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
+            if issubclass(exc_type, OSError):  # a full disk, a folder gone read-only
+                raise BundleError(f"could not write the bundle next to {self.out}: {exc}; "
+                                  "nothing was left behind") from exc
             return False
         old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
         try:

@@ -129,9 +129,15 @@ def test_failed_write_keeps_the_old_bundle(built, tmp_path):
     b = copy_bundle(built[0], tmp_path / "x.semantic")
     before = (b / "manifest.json").read_text()
     with pytest.raises(RuntimeError):
-        with bundle_mod.BundleWriter(b) as folder:
+        with bundle_mod.BundleWriter(b, force=True) as folder:
             (folder / "manifest.json").write_text("half")
             raise RuntimeError("interrupted")
+    assert (b / "manifest.json").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.semantic"]
+    with pytest.raises(bundle_mod.BundleError, match="could not write the bundle .* No space left"):
+        with bundle_mod.BundleWriter(b, force=True) as folder:
+            (folder / "grids.json").write_text("{")
+            raise OSError(28, "No space left on device")  # as a full disk says it
     assert (b / "manifest.json").read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.semantic"]
 
@@ -234,3 +240,28 @@ def test_an_existing_bundle_is_replaced_only_with_force(tmp_path, small_bundle):
     b = bundle_mod.load(out)  # checks the generator's SHA-256 against the new manifest
     assert b.manifest["generator"]["path"] == "generator.ts" and b.manifest["sampler"]["seed"] == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.semantic"]  # no leftovers
+
+
+@pytest.mark.parametrize("flags, expected", [
+    (["--batch-size", "0"], "--batch-size must be at least 1"),
+    (["--grid-resolution", "0"], "--grid-resolution must be at least 2"),
+    (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--control-samples", "0"], "--control-samples must be at least 1"),
+    (["--checks", "0"], "--checks must be at least 1"),
+    (["--clip-seconds", "0"], "--clip-seconds must be a positive number"),
+    (["--clip-seconds", "-1"], "--clip-seconds must be a positive number"),
+    (["--clip-seconds", "nan"], "--clip-seconds must be a positive number"),
+    (["--scale", "-1"], "--scale must be a positive number"),
+    (["--descriptors", ""], "--descriptors names none"),
+    (["--descriptors", "f0,lufs,f0"], "--descriptors names ['f0'] more than once"),
+])
+def test_bad_flags_are_refused_before_any_work(flags, expected, capsys):
+    with pytest.raises(SystemExit) as exit:
+        parse_args(["--out", "x.semantic", *flags])
+    assert exit.value.code == 2 and expected in capsys.readouterr().err
+
+
+def test_a_single_descriptor_is_refused_before_decoding(tmp_path, demo_paths):
+    result = build_cli(demo_paths["synth_a"], "--out", tmp_path / "x.semantic", "--quick", "--descriptors", "f0")
+    assert result.returncode == 2 and "at least 2 descriptors" in result.stderr
+    assert "decode" not in result.stderr and not list(tmp_path.iterdir())
