@@ -15,9 +15,10 @@ import torch
 
 from .generator import Generator, sha256
 
-SCHEMA_VERSION = 1
+from . import schema
+from .schema import SCHEMA_VERSION
+
 MANIFEST = "manifest.json"
-REQUIRED = ("schema_version", "generator", "latent_size", "hop", "sr", "descriptors", "surrogate")
 
 
 class BundleError(ValueError):
@@ -93,6 +94,10 @@ class BundleWriter:
         return False
 
 
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def write_json(path: Path, data):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2))
@@ -130,8 +135,8 @@ def load(path, check_generator: bool = True) -> Bundle:
     if not mf.is_file():
         raise BundleError(f"{path} is not a semantic~ bundle: expected {MANIFEST} inside, found none")
     try:
-        manifest = json.loads(mf.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        manifest = json.loads(mf.read_text(), parse_constant=_no_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as e:
         raise BundleError(f"{mf} is corrupt: expected JSON, {e}") from None
     if not isinstance(manifest, dict):
         raise BundleError(f"{mf} is corrupt: expected a JSON object, found {type(manifest).__name__}")
@@ -139,9 +144,10 @@ def load(path, check_generator: bool = True) -> Bundle:
     if version != SCHEMA_VERSION:
         raise BundleError(f"{path}: bundle schema_version {version!r}, this engine reads {SCHEMA_VERSION}; "
                           "rebuild the bundle with this version of engine.build")
-    missing = [k for k in REQUIRED if k not in manifest]
-    if missing:
-        raise BundleError(f"{mf} is incomplete: missing {missing}")
+    try:
+        schema.check(manifest, path)
+    except ValueError as e:
+        raise BundleError(str(e)) from None
     bundle = Bundle(path, manifest)
     if check_generator:
         check_generator_file(bundle)
