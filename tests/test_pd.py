@@ -15,7 +15,7 @@ from scipy.stats import spearmanr
 from engine import demo
 from engine.descriptors import describe
 
-from tools.pd import EXTERNAL, ROOT, SR, run as run_pd, sweep_patch, write_patch
+from tools.pd import EXTERNAL, ROOT, SR, run as run_pd, sweep_patch, symbol, write_patch
 
 BUFFER = 2048
 
@@ -92,16 +92,18 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
 
 def test_message_outlet_says_what_is_loaded_and_info(bundle, tmp_path):
     """The rightmost outlet: `loaded PATH` once the bundle plays (and after each swap),
-    `info ...` when asked. Logical time runs in -batch, so the poll clock fires."""
+    `info ...` when asked. Logical time runs in -batch, so the poll clock fires. The
+    bundle's folder name holds a space, a semicolon and a comma, typed escaped."""
+    bundle = shutil.copytree(bundle, tmp_path / "my songs; pad,2.semantic")
     outlets = 1 + 8 + 1  # audio, latents, brightness prediction: the message outlet is next
-    objects = [("obj", f"semantic~ {bundle} @descriptors brightness @thread 0"), ("obj", "print out"),
+    objects = [("obj", f"semantic~ {symbol(bundle)} @descriptors brightness @thread 0"), ("obj", "print out"),
                ("obj", "loadbang"), ("obj", "delay 600"), ("msg", "info"), ("obj", "delay 1200"),
                ("msg", "\\; pd quit"), ("msg", "\\; pd dsp 1")]
     connections = [(0, outlets, 1, 0), (2, 0, 3, 0), (3, 0, 4, 0), (4, 0, 0, 0), (2, 0, 5, 0), (5, 0, 6, 0),
                    (2, 0, 7, 0)]
     result = run_pd(write_patch(tmp_path / "out.pd", objects, connections))
     assert result.returncode == 0, result.stderr
-    assert f"out: loaded {bundle}" in result.stderr, result.stderr
+    assert f"out: loaded {symbol(bundle)}" in result.stderr, result.stderr  # as [print] escapes it
     assert "out: info bundle" in result.stderr, result.stderr
 
 
