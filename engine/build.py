@@ -262,6 +262,11 @@ def main(argv=None):
         build(args)
     except (GeneratorError, BundleError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
+        out = Path(args.out)
+        kept = list((out.with_name(out.name + ".partial") / "render").glob("batch_*.npy"))
+        if kept:
+            print(f"note: {len(kept)} finished batch(es) are kept in {out.name}.partial/; the same command "
+                  "resumes from them", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished batches are kept in {Path(args.out).name}.partial/; "

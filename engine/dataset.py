@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from . import descriptors
 from .descriptors import custom
-from .generator import Generator
+from .generator import Generator, GeneratorError
 
 _LOADED = {}  # generator per (path, sha256), per process
 
@@ -51,8 +51,11 @@ def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, s
     for spec in specs:  # user descriptors, registered again in each worker process
         custom.load(spec)
     gen = _generator(path, sha)
-    audio = decode_clips(gen, z, frames, warmup, seed + index)
-    values = descriptors.describe(audio, gen.sr, names)
+    try:
+        audio = decode_clips(gen, z, frames, warmup, seed + index)
+        values = descriptors.describe(audio, gen.sr, names)
+    except ValueError as e:  # GeneratorError included: say which batch, the others are kept
+        raise GeneratorError(f"batch {index} (latent points {index * len(z)}..{(index + 1) * len(z) - 1}): {e}") from None
     return index, np.stack([values[n].numpy() for n in names], 1)
 
 

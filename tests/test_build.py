@@ -301,3 +301,35 @@ def test_a_manifest_with_nan_or_a_generator_of_another_shape_is_refused(built, t
     (b / "manifest.json").write_text(json.dumps({**manifest, "hop": 512}))
     with pytest.raises(bundle_mod.BundleError, match="hop 512 in the manifest, 2048 in generator.ts"):
         load_for_host(str(b))
+
+
+class Flaky(torch.nn.Module):
+    """An nn~-style generator (latent 2, hop 64) whose decode of a batch returns NaN a
+    quarter of the time: which batch fails follows the build's per-batch seeds."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("decode_params", torch.tensor([2, 64, 1, 1]))
+        self.sr = 48000
+
+    @torch.jit.export
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        t = torch.arange(z.shape[-1] * 64, dtype=torch.float32) / 48000
+        audio = 0.1 * torch.sin(2 * 3.14159 * (300 + 100 * z[:, :1].repeat_interleave(64, -1)) * t)
+        if z.shape[0] > 1 and float(torch.rand(1)) < 0.25:
+            return audio * float("nan")
+        return audio
+
+
+def test_a_batch_the_generator_fails_on_is_named_and_the_finished_ones_kept(tmp_path):
+    generator = tmp_path / "flaky.ts"
+    torch.jit.script(Flaky()).save(str(generator))
+    expected = next(i for i in range(100) if torch.manual_seed(i) is not None and float(torch.rand(1)) < 0.25)
+    assert expected > 0  # a batch before it finishes
+    out = tmp_path / "flaky.semantic"
+    result = build_cli(generator, "--out", out, "--quick", "--batch-size", "8", "--descriptors", "lufs,brightness")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"batch {expected} (latent points {8 * expected}..{8 * expected + 7}):" in result.stderr
+    assert "returned NaN" in result.stderr
+    assert f"{expected} finished batch(es) are kept in flaky.semantic.partial/" in result.stderr
+    assert len(list((tmp_path / "flaky.semantic.partial" / "render").glob("batch_*.npy"))) == expected
