@@ -35,7 +35,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tools.pd import EXTERNAL, SR, write_patch  # noqa: E402
+from tools.pd import EXTERNAL, SR, command, write_patch  # noqa: E402
 
 from engine import bundle as bundle_mod  # noqa: E402
 
@@ -51,8 +51,7 @@ def pd_cpu(patch: Path, seconds: float, core: str = None, path: Path = EXTERNAL,
     """CPU seconds per audio second of a real-time Pd at `sr` Hz running `patch`, measured
     over `seconds` once the patch is ready (its stderr printed `ready` `count` times:
     loading torch and the bundles is not counted; "" for no wait), and Pd's stderr."""
-    cmd = ["pd", "-nogui", "-nomidi", "-nosound", "-r", str(sr), "-path", str(path), "-open", str(patch),
-           "-send", "pd dsp 1"]
+    cmd = command(patch, sr, path=path) + ["-send", "pd dsp 1"]
     if core is not None:
         cmd = ["taskset", "-c", core] + cmd
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)

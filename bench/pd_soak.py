@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tools.pd import EXTERNAL, SR, symbol, write_patch  # noqa: E402
+from tools.pd import command, symbol, write_patch  # noqa: E402
 
 
 def soak_patch(path: Path, a: Path, b: Path, every_ms: int) -> Path:
@@ -53,8 +53,7 @@ def main():
     tmp = ROOT / "out" / "bench"
     tmp.mkdir(parents=True, exist_ok=True)
     patch = soak_patch(tmp / "soak.pd", Path(args.a).absolute(), Path(args.b).absolute(), int(args.every * 1000))
-    proc = subprocess.Popen(["pd", "-nogui", "-nomidi", "-nosound", "-r", str(SR), "-path", str(EXTERNAL),
-                             "-open", str(patch)], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command(patch), stderr=subprocess.PIPE, text=True)
     lines = []
     threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True).start()
     samples, t0 = [], time.time()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tools.pd import EXTERNAL, SR, symbol, write_patch  # noqa: E402
+from tools.pd import EXTERNAL, command, symbol, write_patch  # noqa: E402
 
 PHASES = ("playing", "creating a second object", "two loads in a row", "after")
 
@@ -45,8 +45,7 @@ def stall_patch(path: Path, a: Path, b: Path) -> Path:
 
 def measure(external: Path, a: Path, b: Path, tmp: Path):
     """(longest gap in ms per phase, underruns of the playing object) of one Pd run."""
-    cmd = ["pd", "-nogui", "-nomidi", "-nosound", "-r", str(SR), "-path", str(external),
-           "-open", str(stall_patch(tmp / "stalls.pd", a, b))]
+    cmd = command(stall_patch(tmp / "stalls.pd", a, b), path=external)
     err = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stderr
     worst, phase = [0.0] * len(PHASES), 0
     for line in err.splitlines():

@@ -90,7 +90,7 @@ def parse_args(argv=None):
         value = getattr(args, key)
         if value is not None and not (math.isfinite(value) and value > 0):
             p.error(f"--{key.replace('_', '-')} must be a positive number, got {value}")
-    names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
+    names = descriptors.split_names(args.descriptors)
     if not names and not args.classifier:
         p.error(f"--descriptors names none; give one or more, e.g. {','.join(descriptors.DEFAULT[:3])}")
     if len(set(names)) < len(names):
@@ -113,19 +113,16 @@ def build(args) -> dict:
     specs = [f"plugin:{p}" for p in args.plugin] + [f"classifier:{c}" for c in args.classifier]
     for spec in specs:
         custom.load(spec)
-    names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
+    names = descriptors.split_names(args.descriptors)
     names += [n for n in (c.partition("=")[0] for c in args.classifier) if n not in names]
     descriptors.get(names)
     if len(names) < 2:
         raise BundleError(f"a bundle needs at least 2 descriptors (its descriptor planes are pairs); got {names}")
 
-    if args.generator and out.resolve() in Path(args.generator).resolve().parents:
-        # the generator lives in the bundle being replaced: the new bundle keeps its own copy
+    if args.generator:
         gen_path = Path(args.generator).resolve()
-        bundled_generator = True
-    elif args.generator:
-        gen_path = Path(args.generator).resolve()
-        bundled_generator = False
+        # a generator that lives in the bundle being replaced: the new bundle keeps its own copy
+        bundled_generator = out.resolve() in gen_path.parents
     else:
         # Kept across an interrupted build: a fresh export has a new SHA-256 (torch writes
         # a random serialization id), which would invalidate the cache.

@@ -57,7 +57,7 @@ def main(argv=None):
     try:
         for path in args.plugin:
             custom.load(f"plugin:{path}")
-        names = [n.strip() for n in args.descriptors.split(",") if n.strip()]
+        names = descriptors.split_names(args.descriptors)
         values = descriptors.describe(read(args.file), RATE, names)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -10,7 +10,7 @@ import torch
 
 from engine import bundle as bundle_mod
 
-from tools.pd import run as run_pd, symbol, write_patch
+from tools.pd import recording_patch, run as run_pd, symbol, write_patch
 
 Z = [0.6, -0.4, 0.2, 0.9, -0.7, 0.1, 0.5, -0.3]  # a latent point played in latent mode
 
@@ -30,15 +30,10 @@ def peak_hz(audio: np.ndarray, sr: float, near: float = None) -> float:
 def record(tmp_path, bundle, host_sr: int, messages: str, seconds: float = 3.0, extra: str = "") -> np.ndarray:
     """Output of [semantic~ bundle] (offline, @thread 0) in a Pd running at host_sr after
     `messages`, as a float array at host_sr."""
-    wav, n = tmp_path / f"out-{host_sr}.wav", int(seconds * host_sr)
-    objects = [("obj", "loadbang"), ("obj", "t b b b"), ("obj", f"table rec {n}"), ("msg", messages),
-               ("obj", f"semantic~ {symbol(bundle)} @thread 0 @buffer 2048 {extra}"), ("obj", "tabwrite~ rec"),
-               ("obj", f"delay {int(seconds * 1000)}"), ("obj", "t b b"),
-               ("msg", f"write -bytes 4 {symbol(wav)} rec"), ("obj", "soundfiler"), ("msg", "\\; pd quit"),
-               ("msg", "\\; pd dsp 1")]
-    connections = [(0, 0, 1, 0), (1, 2, 3, 0), (3, 0, 4, 0), (1, 1, 11, 0), (1, 1, 5, 0), (4, 0, 5, 0),
-                   (1, 0, 6, 0), (6, 0, 7, 0), (7, 1, 8, 0), (8, 0, 9, 0), (7, 0, 10, 0)]
-    result = run_pd(write_patch(tmp_path / f"rec-{host_sr}.pd", objects, connections), sr=host_sr)
+    wav = tmp_path / f"out-{host_sr}.wav"
+    patch = recording_patch(tmp_path / f"rec-{host_sr}.pd", f"{symbol(bundle)} @buffer 2048 {extra}", wav, seconds,
+                            sr=host_sr, message=messages)
+    result = run_pd(patch, sr=host_sr)
     assert result.returncode == 0 and "error" not in result.stderr.lower(), result.stderr
     audio, _ = sf.read(wav, dtype="float32")
     return audio

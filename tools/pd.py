@@ -28,30 +28,46 @@ def write_patch(path: Path, objects, connections) -> Path:
     return path
 
 
+def command(patch: Path, sr: int = SR, batch: bool = False, path: Path = EXTERNAL) -> list:
+    """A headless Pd on `patch` with the external at `path`: `batch` as fast as it computes
+    (offline), otherwise paced by the clock as if a sound card were there (-nosound), so
+    that threads, loads and underruns happen as they would live."""
+    return ["pd", "-nogui", "-nomidi", "-nosound", *(["-batch"] if batch else []), "-r", str(sr),
+            "-path", str(path), "-open", str(patch)]
+
+
 def run(patch: Path, timeout: float = 300, sr: int = SR, batch: bool = True) -> subprocess.CompletedProcess:
-    """Pd on `patch` until it sends `pd quit`: `batch` as fast as it computes (offline),
-    otherwise paced by the clock as if a sound card were there (-nosound), so that
-    threads, loads and underruns happen as they would live."""
-    cmd = ["pd", "-nogui", "-nomidi", "-nosound", *(["-batch"] if batch else []), "-r", str(sr),
-           "-path", str(EXTERNAL), "-open", str(patch)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    """Pd on `patch` until it sends `pd quit` (see `command`)."""
+    return subprocess.run(command(patch, sr, batch), capture_output=True, text=True, timeout=timeout)
+
+
+def recording_patch(path: Path, arguments: str, wav, seconds: float, sr: int = SR, message: str = None,
+                    ramp: str = None) -> Path:
+    """loadbang: `message` to [semantic~ ARGUMENTS @thread 0], DSP on, a line~ `ramp` (if
+    any) into its left inlet, and its first outlet recorded into an array (synchronous,
+    unlike writesf~, whose disk thread lags behind -batch); after `seconds` the array is
+    written as a float WAV and Pd quits. @thread 0: -batch runs faster than real time, so
+    the audio callback loads the bundle and computes each buffer itself."""
+    objects = [("obj", "loadbang"), ("obj", "t b b b"), ("obj", f"table rec {int(seconds * sr)}"),
+               ("obj", f"semantic~ {arguments} @thread 0"), ("obj", "tabwrite~ rec"),
+               ("obj", f"delay {int(seconds * 1000)}"), ("obj", "t b b"), ("msg", f"write -bytes 4 {symbol(wav)} rec"),
+               ("obj", "soundfiler"), ("msg", "\\; pd quit"), ("msg", "\\; pd dsp 1")]
+    connections = [(0, 0, 1, 0), (1, 1, 10, 0), (1, 1, 4, 0), (3, 0, 4, 0), (1, 0, 5, 0), (5, 0, 6, 0),
+                   (6, 1, 7, 0), (7, 0, 8, 0), (6, 0, 9, 0)]
+    if message:
+        objects.append(("msg", message))
+        connections += [(1, 2, len(objects) - 1, 0), (len(objects) - 1, 0, 3, 0)]
+    if ramp:
+        objects += [("msg", ramp), ("obj", "line~")]
+        connections += [(1, 0, len(objects) - 2, 0), (len(objects) - 2, 0, len(objects) - 1, 0),
+                        (len(objects) - 1, 0, 3, 0)]
+    return write_patch(path, objects, connections)
 
 
 def sweep_patch(path: Path, bundle, wav, seconds: float, descriptor: str = "brightness", buffer: int = 2048):
-    """loadbang: dsp on, start a line~ sweep into [semantic~] and record its output into an
-    array (synchronous, unlike writesf~, whose disk thread lags behind -batch); at the
-    end write the array as a float WAV and quit. @thread 0: -batch runs faster than real
-    time, so the audio callback computes each buffer itself."""
-    n = int(seconds * SR)
-    objects = [("obj", "loadbang"), ("obj", "t b b b"), ("obj", f"table sweep {n}"),
-               ("msg", f"0.05 \\, 0.95 {int(seconds * 1000)}"), ("obj", "line~"),
-               ("obj", f"semantic~ {symbol(bundle)} @descriptors {descriptor} @buffer {buffer} @thread 0"),
-               ("obj", "tabwrite~ sweep"), ("obj", f"delay {int(seconds * 1000)}"),
-               ("msg", f"write -bytes 4 {symbol(wav)} sweep"), ("obj", "soundfiler"), ("msg", "\\; pd quit"),
-               ("msg", "\\; pd dsp 1"), ("obj", "t b b")]
-    connections = [(0, 0, 1, 0), (1, 2, 11, 0), (1, 1, 6, 0), (1, 0, 3, 0), (3, 0, 4, 0), (4, 0, 5, 0),
-                   (5, 0, 6, 0), (1, 0, 7, 0), (7, 0, 12, 0), (12, 1, 8, 0), (8, 0, 9, 0), (12, 0, 10, 0)]
-    return write_patch(path, objects, connections)
+    """A sweep of one descriptor's target from 0.05 to 0.95 over `seconds`, recorded."""
+    return recording_patch(path, f"{symbol(bundle)} @descriptors {descriptor} @buffer {buffer}", wav, seconds,
+                           ramp=f"0.05 \\, 0.95 {int(seconds * 1000)}")
 
 
 def main(argv=None):

@@ -42,6 +42,11 @@ def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "l
     return register
 
 
+def split_names(text: str) -> list:
+    """"a, b,,c" -> ["a", "b", "c"]: descriptor names as command lines take them."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
 def get(names: Sequence[str]) -> list:
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:

@@ -132,7 +132,7 @@ std::shared_ptr<Models> Semantic::load_now(const std::string& bundle) {
 // twice with each number of frames a block will hand the worker.
 void Semantic::warm_up(const Models& m) {
     c10::InferenceMode guard;
-    double host = stream_sr_.load() > 0 ? stream_sr_.load() : m.sr;
+    double host = host_sr_.load() > 0 ? host_sr_.load() : m.sr;
     int frames = frames_.load() > 0 ? frames_.load() : std::max(requested_buffer_, m.hop);
     int per_block = int(frames * m.sr / host) / m.hop;
     const int D = int(m.names.size()), L = m.latent;
@@ -154,7 +154,6 @@ void Semantic::fix_shape(const Shape& shape) {
     if (config_.descriptors.empty()) {
         config_.descriptors = shape.names;
         if (int(config_.descriptors.size()) > kMaxDescriptors) config_.descriptors.resize(kMaxDescriptors);
-        for (const auto& name : config_.descriptors) slot_of(name);
     }
     shaped_ = true;
 }
@@ -178,7 +177,7 @@ void Semantic::adopt(std::shared_ptr<Models> m, bool host_thread) {
                 std::to_string(m->latent) + "; this object's outlets were made for " + std::to_string(channels_) +
                 " and " + std::to_string(latent_) + " (extra ones are dropped, missing ones silent)",
             host_thread);
-    if (frames_.load() && hop_in_host_samples(m->hop, m->sr, stream_sr_.load()) > frames_.load())
+    if (frames_.load() && hop_in_host_samples(m->hop, m->sr, host_sr_.load()) > frames_.load())
         say("note: " + m->path + "'s hop (" + std::to_string(m->hop) + " samples) is longer than this object's buffer (" +
                 std::to_string(frames_.load()) + "): each model call must finish within one buffer; switch DSP off " +
                 "and on to make the buffer hold one hop",
@@ -284,7 +283,7 @@ std::string Semantic::info() const {
     if (!m) return "no bundle loaded yet";
     s << "bundle " << m->path << " | generator " << m->generator_name << " | latent " << m->latent << " hop "
       << m->hop << " | " << m->sr << " Hz";
-    double host = stream_sr_.load();
+    double host = host_sr_.load();
     if (host > 0 && host != m->sr) s << " (resampled to and from the host's " << host << " Hz)";
     s << " | mode " << (mode_.load() == Mode::control ? "control" : "latent") << (bypass_.load() ? " (bypassed)" : "")
       << " | buffer " << buffer() << " samples";
@@ -315,14 +314,13 @@ void Semantic::prepare(double host_sr, int vector_size) {
                 : shaped_ ? hop_in_host_samples(shape_.hop, shape_.sr, host_sr) : 1;
     int want = std::max(requested_buffer_, hop);
     int frames = (want + vector_size - 1) / vector_size * vector_size;
-    if (handoff_.load() && host_sr == host_sr_ && vector_size == vector_ && frames == frames_.load())
+    if (handoff_.load() && host_sr == host_sr_.load() && vector_size == vector_ && frames == frames_.load())
         return;  // a DSP restart: nothing changes
     stop_worker();
     auto fresh = std::make_unique<Handoff>(inlets(), outlets(), std::size_t(frames));
     Handoff* h = fresh.get();
-    host_sr_ = host_sr;
+    host_sr_.store(host_sr);
     vector_ = vector_size;
-    stream_sr_.store(host_sr);
     stream_.reset();
     stream_models_.reset();
     stream_latency_.store(0);
@@ -363,8 +361,7 @@ void Semantic::run_block(Block& block, std::size_t frames) {
     }
     try {
         if (m != stream_models_) {  // a new bundle (another hop or rate): a new stream
-            stream_.reset();
-            stream_ = std::make_unique<Stream>(inlets(), outlets(), m->hop, m->sr, stream_sr_.load(), frames);
+            stream_ = std::make_unique<Stream>(inlets(), outlets(), m->hop, m->sr, host_sr_.load(), frames);
             stream_models_ = m;
         }
         stream_->process(block.in.data(), block.out.data(),

@@ -149,9 +149,8 @@ private:
     std::atomic<Handoff*> handoff_{nullptr};
     std::atomic<int> performing_{0};
     std::atomic<int> frames_{0};
-    double host_sr_ = 0;
     int vector_ = 0;
-    std::atomic<double> stream_sr_{0};
+    std::atomic<double> host_sr_{0};
     std::thread worker_;
     std::atomic<bool> running_{false};
 
