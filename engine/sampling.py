@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-import soundfile as sf
 from scipy.stats import qmc
 
 SAMPLERS = ("gaussian", "uniform", "sobol", "corpus")
@@ -64,7 +63,7 @@ class LatentSampler:
 def encode_corpus(generator, folder) -> np.ndarray:
     """Encode every audio file under `folder` (resampled to the generator's rate, mixed
     or duplicated to its channels) into latent frames [M, latent_size]."""
-    from scipy.signal import resample_poly
+    from . import audio
     if folder is None:
         raise ValueError("the corpus sampler needs a folder of audio files (--corpus DIR)")
     files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
@@ -72,11 +71,7 @@ def encode_corpus(generator, folder) -> np.ndarray:
         raise ValueError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) found under {folder}")
     frames = []
     for path in files:
-        audio, sr = sf.read(str(path), dtype="float32", always_2d=True)  # [N, C]
-        x = audio.mean(1)
-        if sr != generator.sr:
-            g = np.gcd(sr, generator.sr)
-            x = resample_poly(x, generator.sr // g, sr // g).astype(np.float32)
+        x = audio.read(path, generator.sr)
         if len(x) < generator.hop:
             continue
         x = np.repeat(x[None, None], generator.channels, 1)

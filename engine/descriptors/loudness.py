@@ -41,7 +41,7 @@ def k_weighting_response(size: int, sr: int) -> torch.Tensor:
     return torch.from_numpy(h.astype(np.complex64))
 
 
-@descriptor("lufs", unit="LUFS", range=(-70.0, 0.0), silent=-70.0,
+@descriptor("lufs", unit="LUFS", range=(-70.0, 0.0), silent=-70.0, pool="lufs",
             reference="ITU-R BS.1770-4 integrated loudness: K-weighting, 400 ms blocks with "
                       "75 % overlap, absolute gate -70 LUFS, relative gate -10 LU; mono")
 def lufs(a) -> torch.Tensor:

@@ -60,7 +60,7 @@ def _voiced_median(values, aperiodicity, energy):
     return masked.nanmedian(-1).values.nan_to_num(0.0)  # no audible frame (e.g. pure DC): 0 Hz
 
 
-@descriptor("f0", unit="Hz", range=(FMIN, FMAX), scale="log",
+@descriptor("f0", unit="Hz", range=(FMIN, FMAX), scale="log", pool="median",
             reference="YIN fundamental frequency (de Cheveigné & Kawahara 2002), 50-2000 Hz, "
                       "threshold 0.15, parabolic interpolation; median over voiced frames")
 def f0(a) -> torch.Tensor:
@@ -68,7 +68,7 @@ def f0(a) -> torch.Tensor:
     return _voiced_median(hz, aperiodicity, energy)
 
 
-@descriptor("harmonicity", unit="ratio", range=(0.0, 1.0),
+@descriptor("harmonicity", unit="ratio", range=(0.0, 1.0), pool="median",
             reference="pitch salience: 1 - YIN's cumulative mean normalised difference at the "
                       "chosen lag (1 periodic, 0 noise); median over audible frames")
 def harmonicity(a) -> torch.Tensor:

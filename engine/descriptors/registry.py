@@ -16,6 +16,7 @@ class Descriptor:
     scale: str  # "linear" or "log": how values are normalised (log for Hz-like units)
     silent: float  # value reported for a silent clip
     reference: str
+    pool: str = "mean"  # how values of a long file's segments make one value (pooling.py)
 
     def meta(self) -> dict:
         return {"name": self.name, "unit": self.unit, "range": list(self.range),
@@ -29,15 +30,18 @@ CHUNK = 16
 
 
 def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "linear",
-               silent: float = 0.0, reference: str = ""):
+               silent: float = 0.0, reference: str = "", pool: str = "mean"):
     """Register the decorated function `fn(analysis) -> Tensor[B]` as a descriptor."""
+    from .pooling import POOLS
     if scale not in ("linear", "log"):
         raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+    if pool not in POOLS:
+        raise ValueError(f"pool must be one of {sorted(POOLS)}, got {pool!r}")
 
     def register(fn):
         if name in REGISTRY:
             raise ValueError(f"descriptor {name!r} is already registered")
-        REGISTRY[name] = Descriptor(name, unit, fn, tuple(range), scale, float(silent), reference)
+        REGISTRY[name] = Descriptor(name, unit, fn, tuple(range), scale, float(silent), reference, pool)
         return fn
     return register
 

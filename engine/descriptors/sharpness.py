@@ -9,7 +9,7 @@ from .roughness import roughness
 _G = torch.where(zwicker.Z <= 15.8, torch.ones_like(zwicker.Z), 0.15 * torch.exp(0.42 * (zwicker.Z - 15.8)) + 0.85)
 
 
-@descriptor("sharpness", unit="acum", range=(0.0, 6.0),
+@descriptor("sharpness", unit="acum", range=(0.0, 6.0), pool="loudness",
             reference="DIN 45692:2009 sharpness, S = 0.11 * sum N'(z) g(z) z dz / N over Zwicker's "
                       "specific loudness (ISO 532-1); loudness-weighted mean over frames")
 def sharpness(a) -> torch.Tensor:

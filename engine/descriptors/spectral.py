@@ -4,7 +4,7 @@ import torch
 from .registry import descriptor
 
 
-@descriptor("brightness", unit="Hz", range=(50.0, 12000.0), scale="log",
+@descriptor("brightness", unit="Hz", range=(50.0, 12000.0), scale="log", pool="energy",
             reference="spectral centroid of the magnitude spectrum per frame, "
                       "energy-weighted mean over frames (Peeters 2004, CUIDADO)")
 def brightness(a) -> torch.Tensor:
@@ -12,7 +12,7 @@ def brightness(a) -> torch.Tensor:
     return (a.centroid * w).sum(-1) / w.sum(-1).clamp_min(1e-12)
 
 
-@descriptor("flatness", unit="ratio", range=(1e-6, 1.0), scale="log",
+@descriptor("flatness", unit="ratio", range=(1e-6, 1.0), scale="log", pool="energy",
             reference="spectral flatness (geometric / arithmetic mean of power, Gray & "
                       "Markel 1974) of the clip's mean power spectrum (Welch), DC excluded; "
                       "about 1 for white noise, near 0 for a tone; normalised on a log (dB) axis")
@@ -22,7 +22,7 @@ def flatness(a) -> torch.Tensor:
     return torch.exp(torch.log(p).mean(-1)) / p.mean(-1)
 
 
-@descriptor("spread", unit="Hz", range=(10.0, 10000.0), scale="log",
+@descriptor("spread", unit="Hz", range=(10.0, 10000.0), scale="log", pool="energy",
             reference="spectral spread: standard deviation of frequency around the centroid under "
                       "the magnitude spectrum per frame (Peeters 2004); energy-weighted mean over frames")
 def spread(a) -> torch.Tensor:

@@ -66,7 +66,7 @@ def warmth(a) -> torch.Tensor:
             + 45.21212125085579)
 
 
-@descriptor("boominess", unit="booming index", range=(0.0, 50.0),
+@descriptor("boominess", unit="booming index", range=(0.0, 50.0), pool="energy",
             reference="Hatano & Hashimoto (2000) booming index on Zwicker specific loudness, as the "
                       "Audio Commons timbral_booming computes it; power-weighted mean over frames")
 def boominess(a) -> torch.Tensor:
