@@ -23,7 +23,8 @@ from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import RegressionController, TandemController
 from .dataset import clip_frames, render
-from .evaluate import control_accuracy, near_duplicates, noise_floor, steer_selectivity
+from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
+    steer_selectivity
 from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
@@ -145,9 +146,13 @@ def build(args) -> dict:
     raw = render(generator, latents, names, cache=partial / "render", **render_kw)
     t_fit = time.time()
 
-    scaler = DescriptorScaler(names).fit(raw)
+    # Three disjoint splits (docs/architecture.md §7): what is fitted or chosen sees train and
+    # selection only; every published number comes from test.
+    idx_train, idx_rest = train_test_split(np.arange(len(latents)), test_size=0.3, random_state=args.seed)
+    idx_select, idx_test = train_test_split(idx_rest, test_size=0.5, random_state=args.seed)
+    seen = np.concatenate([idx_train, idx_select])
+    scaler = DescriptorScaler(names).fit(raw[seen])
     y = scaler.transform(raw)
-    idx_train, idx_test = train_test_split(np.arange(len(latents)), test_size=0.2, random_state=args.seed)
     print("fitting surrogates ...")
     describer = MLPRegressor(epochs=args.epochs, seed=args.seed).fit(latents[idx_train], y[idx_train])
     regression = RegressionController(
@@ -157,39 +162,45 @@ def build(args) -> dict:
     lows, highs = np.percentile(latents, [0.5, 99.5], axis=0)
 
     t_control = time.time()
-    targets = y[idx_test[:args.control_samples]]
-    by_tandem, measured_tandem = control_accuracy(generator, scaler, tandem, targets, render_kw, "control (tandem)")
-    by_regression, measured_regression = control_accuracy(generator, scaler, regression, targets, render_kw,
-                                                          "control (regression)")
+    choosing = y[idx_select[:args.control_samples]]
+    selection = {kind: control_accuracy(generator, scaler, c, choosing, render_kw, f"choose controller ({kind})")[0]
+                 for kind, c in (("tandem", tandem), ("regression", regression))}
     mean_r2 = lambda scores: np.mean([m["control_r2"] for m in scores.values()])  # noqa: E731
-    use_tandem = mean_r2(by_tandem) >= mean_r2(by_regression)
-    chosen, measured = (by_tandem, measured_tandem) if use_tandem else (by_regression, measured_regression)
+    use_tandem = mean_r2(selection["tandem"]) >= mean_r2(selection["regression"])
+    controller = tandem if use_tandem else regression
+    targets = y[idx_test[:args.control_samples]]
+    chosen, measured = control_accuracy(generator, scaler, controller, targets, render_kw, "control (test)")
     # partial targets need the tandem controller whichever wins on absolute targets
-    duplicates = near_duplicates(y, names)
+    duplicates = near_duplicates(y[seen], names)
     dup_matrix = [[float(m in duplicates[n]) for m in names] for n in names]
-    surrogate = SemanticSurrogate(describer.module_, tandem.module_, (tandem if use_tandem else regression).module_,
+    surrogate = SemanticSurrogate(describer.module_, tandem.module_, controller.module_,
                                   names, generator.latent_size, generator.hop, latents.mean(0), latents.std(0),
                                   lows, highs, dup_matrix)
 
     starts = latents[idx_test][-args.checks:]
-    floor = noise_floor(generator, scaler, starts, render_kw)
+    floor, noise = noise_floor(generator, scaler, starts, render_kw)
     steering = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw)
     exposed = [n for n in descriptors.KEY if n in names]
     steering_exposed = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw,
                                          exposed=exposed) if len(exposed) > 1 else {}
     predicted = describer.predict(latents[idx_test])
     reference = np.median(latents, axis=0)
-    explanation = explain(describer, surrogate, latents[idx_test], y[idx_test], y, names, reference)
+    explanation = explain(describer, surrogate, latents[idx_test], y[idx_test], y[idx_test], names, reference)
 
     metrics = {"samples": int(args.samples), "build_seconds": None, "controller": "tandem" if use_tandem else "regression",
                "descriptors": {}}
     for j, n in enumerate(names):
         metrics["descriptors"][n] = {
             "forward_r2": float(r2_score(y[idx_test, j], predicted[:, j])), **chosen[n],
-            "regression_control_r": by_regression[n]["control_r"], "regression_control_r2": by_regression[n]["control_r2"],
-            "tandem_control_r": by_tandem[n]["control_r"], "tandem_control_r2": by_tandem[n]["control_r2"],
-            "noise_floor_r2": floor[n], **steering[n]}
+            "noise_floor_r2": floor[n], **controllability(noise[n]), **steering[n]}
+    metrics["selection"] = {"rule": "the controller with the higher mean control R² on the selection split",
+                            "targets": len(choosing), **selection}
+    metrics["split"] = {"train": len(idx_train), "selection": len(idx_select), "test": len(idx_test)}
     metrics["explain"] = explanation
+    for n, m in metrics["descriptors"].items():
+        if not m["controllable"]:
+            print(f"warning: {n} is not controllable on this generator: its sampled range is only "
+                  f"{m['range_over_noise']:.1f} times what the same latent decoded twice spans (needs {RANGE_OVER_NOISE:g})")
     metrics["steer_exposed"] = steering_exposed
 
     print("mapping the latent space ...")
@@ -206,7 +217,7 @@ def build(args) -> dict:
             raise OSError(f"surrogate.ts: {str(e).strip().splitlines()[0]}") from None
         np.savez_compressed(folder / "dataset.npz", latents=latents, descriptors_raw=raw,
                             descriptors=y.astype(np.float32), names=np.array(names),
-                            train=idx_train, test=idx_test)
+                            train=idx_train, selection=idx_select, test=idx_test)
         write_json(folder / "grids.json", grids)
         examples = write_examples(generator, latents, y, names, folder / "examples",
                                   clip_frames(generator, args.clip_seconds), 2, args.seed)
@@ -222,14 +233,15 @@ def build(args) -> dict:
                           "input_labels": generator.input_labels},
             "latent_size": generator.latent_size, "hop": generator.hop, "sr": generator.sr,
             "channels": generator.channels,
-            "descriptors": scaler.to_manifest(),
+            "descriptors": [{**d, "controllable": metrics["descriptors"][d["name"]]["controllable"]}
+                            for d in scaler.to_manifest()],
             "surrogate": {"file": "surrogate.ts", "controller": metrics["controller"],
                           "methods": {m: method_labels(surrogate, m) for m in ("forward", "control", "describe", "steer")}},
             "latent_reference": [float(v) for v in reference],
             "latent_range": {"low": lows.tolist(), "high": highs.tolist()},
             "sampler": sampler.settings(),
             "clip": {"seconds": args.clip_seconds, "warmup_frames": 2, "batch_size": args.batch_size},
-            "split": {"train": len(idx_train), "test": len(idx_test), "control": len(targets)},
+            "split": {**metrics["split"], "control": len(targets), "seed": args.seed},
             "grids": "grids.json", "examples": examples, "report": "report/index.html",
             "metrics": "metrics.json",
             "versions": {p: version(p) for p in ("torch", "numpy", "scikit-learn", "nn-tilde", "scipy")}
@@ -244,11 +256,13 @@ def build(args) -> dict:
 
 def print_table(metrics: dict):
     rows = metrics["descriptors"]
-    print(f"\n{'descriptor':<14}{'forward_r2':>11}{'control_r':>11}{'control_r2':>11}{'regr_r2':>9}{'steer':>7}")
+    print(f"\n{'descriptor':<14}{'forward_r2':>11}{'control_r':>11}{'control_r2':>11}{'steer':>7}")
     for n, m in rows.items():
         print(f"{n:<14}{m['forward_r2']:>11.3f}{m['control_r']:>11.3f}{m['control_r2']:>11.3f}"
-              f"{m['regression_control_r2']:>9.3f}{m['steer_ratio']:>7.1f}")
-    print(f"controller: {metrics['controller']}")
+              f"{m['steer_ratio']:>7.1f}{'' if m['controllable'] else '  not controllable'}")
+    split = metrics["split"]
+    print(f"controller: {metrics['controller']} (chosen on the selection split); every number above is measured "
+          f"on the test split ({split['test']} of {metrics['samples']} samples)")
     print(f"\n{metrics['samples']} samples in {metrics['build_seconds']:.1f} s "
           f"({metrics['build_seconds_per_1000']:.1f} s per 1,000 samples)")
 

@@ -29,12 +29,29 @@ def control_accuracy(generator, scaler, controller, targets, render_kw, desc="co
     return scores, measured
 
 
-def noise_floor(generator, scaler, latents, render_kw) -> dict:
-    """R² between two decodes of the same latents with different seeds: how repeatable
-    each descriptor is on this generator (1.0 for a deterministic one)."""
+def noise_floor(generator, scaler, latents, render_kw) -> tuple:
+    """Two decodes of the same latents with different seeds: per descriptor, the R² between
+    them (how repeatable it is; 1.0 for a deterministic generator) and the RMS difference of
+    one decode from their mean, in normalised units (the sampled range is 1)."""
     a = measure(generator, scaler, latents, render_kw, "noise floor (1/2)")
     b = measure(generator, scaler, latents, {**render_kw, "seed": render_kw.get("seed", 0) + 7919}, "noise floor (2/2)")
-    return {n: float(r2_score(a[:, j], b[:, j])) for j, n in enumerate(scaler.names)}
+    return ({n: float(r2_score(a[:, j], b[:, j])) for j, n in enumerate(scaler.names)},
+            {n: float(np.sqrt(np.mean((a[:, j] - b[:, j]) ** 2) / 2)) for j, n in enumerate(scaler.names)})
+
+
+# A descriptor is controllable when its sampled range (1 in normalised units: the 1st to
+# 99th percentile) spans at least this many times what the noise alone spans (the same
+# percentiles of a normal spread: 4.65 sigma). Pure noise scores 1; 2 means about three
+# quarters of the variance comes from the latent. Below it, a target is lost in what the
+# generator does on its own.
+RANGE_OVER_NOISE = 2.0
+NOISE_SPAN = 4.65
+
+
+def controllability(noise: float) -> dict:
+    """From a descriptor's noise floor (normalised units): whether it can be controlled."""
+    ratio = float(min(1.0 / max(NOISE_SPAN * noise, 1e-9), 1e6))
+    return {"noise_normalised": noise, "range_over_noise": ratio, "controllable": ratio >= RANGE_OVER_NOISE}
 
 
 def near_duplicates(y: np.ndarray, names, threshold: float = 0.9) -> dict:

@@ -100,7 +100,10 @@ def unreachable(metrics: dict) -> dict:
     for n, m in metrics["descriptors"].items():
         if m["control_r"] >= CONTROL_R and m["control_r2"] >= CONTROL_R2:
             continue
-        if m.get("noise_floor_r2", 1.0) < 0.9:
+        if not m.get("controllable", True):
+            why = (f"not controllable on this generator: its sampled range is only {m['range_over_noise']:.1f} "
+                   "times what the same latent decoded twice spans")
+        elif m.get("noise_floor_r2", 1.0) < 0.9:
             why = f"the generator is not repeatable for it (same latent twice: R² {m['noise_floor_r2']:.2f})"
         elif m["forward_r2"] < 0.9:
             why = (f"it is not a smooth function of the latent at this sample size (forward R² "
@@ -119,13 +122,13 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
                ("Descriptor planes: how close partial control lands", plot_planes(grids, folder)),
                ("Latent dimensions driving each descriptor", plot_importance(metrics["explain"]["importance"], folder)),
                ("Control: requested vs measured on re-decoded audio", plot_control(requested, measured, names, folder))]
-    cols = ["forward_r2", "control_r", "control_r2", "regression_control_r", "regression_control_r2",
-            "steer_ratio", "noise_floor_r2"]
+    cols = ["forward_r2", "control_r", "control_r2", "steer_ratio", "noise_floor_r2", "range_over_noise"]
     rows = []
     for n, m in metrics["descriptors"].items():
         cells = "".join(f"<td>{m[c]:.3f}</td>" if isinstance(m.get(c), float) else "<td>-</td>" for c in cols)
         interp = metrics["explain"]["interpretability"][n]
         rows.append(f"<tr><th>{html.escape(n)}</th>{cells}<td>z{interp['dimension']}: {interp['r2']:.2f}</td></tr>")
+    split_text = ", ".join(f"{k} {v}" for k, v in metrics["split"].items())
     misses = unreachable(metrics)
     miss_html = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(w)}</li>" for n, w in misses.items()) or \
         "<li>none: every descriptor reaches control r ≥ 0.9 and R² ≥ 0.8</li>"
@@ -143,6 +146,9 @@ img{{max-width:100%}}</style></head><body>
 <p>{metrics['samples']} samples, built in {metrics['build_seconds']:.0f} s; controller: <b>{metrics['controller']}</b>.
 Grid fidelity on {grids['fidelity']['cells']} decoded cells: mean |error| {grids['fidelity']['latent_mae']:.3f}
 (normalised units).</p>
+<p>Samples are split three ways: {split_text}. The controller was chosen on the selection split;
+the scaler and the near-duplicate descriptors saw train and selection only;
+every number below is measured on the test split alone.</p>
 <h2>Metrics</h2><table><tr><th></th>{''.join(f'<th>{c}</th>' for c in cols)}<th>best single dim R²</th></tr>
 {''.join(rows)}</table>
 <h2>Descriptors control cannot reach</h2><ul>{miss_html}</ul>

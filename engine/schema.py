@@ -42,6 +42,7 @@ MANIFEST = {
                 "required": ["name", "normalisation"],
                 "properties": {
                     "name": {"type": "string", "minLength": 1},
+                    "controllable": {"type": "boolean"},
                     "normalisation": {
                         "type": "object",
                         "required": ["warp", "lo", "hi"],

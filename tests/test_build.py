@@ -1,6 +1,8 @@
 """engine.build end to end (small), the bundle round trip, and the resumable render.
 What the build and the bundle refuse is kept in tests/regression/."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -69,13 +71,53 @@ def test_manifest_contents(built):
     assert m["versions"]["torch"].startswith("2.13.0")
 
 
-def test_dataset_normalisation_spans_the_range(built):
-    out, _ = built
+def test_three_disjoint_splits_and_the_scaler_saw_no_test_sample(built):
+    out, metrics = built
     d = np.load(out / "dataset.npz")
     y = d["descriptors"]
     assert d["latents"].shape == (160, 8) and y.shape == (160, len(DEFAULT))
-    assert np.all(np.percentile(y, 1, axis=0) == pytest.approx(0, abs=1e-4))
-    assert np.all(np.percentile(y, 99, axis=0) == pytest.approx(1, abs=1e-4))
+    train, selection, test = d["train"], d["selection"], d["test"]
+    assert sorted(np.concatenate([train, selection, test]).tolist()) == list(range(160))  # disjoint, complete
+    assert (len(train), len(selection), len(test)) == (112, 24, 24)
+    seen = y[np.concatenate([train, selection])]
+    assert np.all(np.percentile(seen, 1, axis=0) == pytest.approx(0, abs=1e-4))
+    assert np.all(np.percentile(seen, 99, axis=0) == pytest.approx(1, abs=1e-4))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["split"] == {"train": 112, "selection": 24, "test": 24, "control": 24, "seed": 0}
+    assert set(metrics["selection"]) == {"rule", "targets", "tandem", "regression"}
+    assert "every number below is measured on the test split alone" in (out / "report" / "index.html").read_text()
+
+
+class Noisy(torch.nn.Module):
+    """A tone whose pitch follows z[0] at a level drawn at random for each clip: its level
+    cannot be steered, its brightness can."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("decode_params", torch.tensor([2, 256, 1, 1]))
+        self.sr = 48000
+
+    @torch.jit.export
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        t = torch.arange(z.shape[-1] * 256, dtype=torch.float32) / 48000
+        pitch = 200 * torch.exp(0.7 * z[:, :1]).repeat_interleave(256, -1)
+        return 0.1 * (0.1 + torch.rand(z.shape[0], 1, 1)) * torch.sin(2 * 3.14159 * pitch * t)
+
+
+def test_a_descriptor_within_its_noise_floor_is_marked_not_controllable(tmp_path):
+    generator = tmp_path / "noisy.ts"
+    torch.jit.script(Noisy()).save(str(generator))
+    out = tmp_path / "noisy.semantic"
+    result = subprocess.run([sys.executable, "-m", "engine.build", str(generator), "--out", str(out), "--quick",
+                             "--descriptors", "lufs,brightness", "--checks", "24"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text())["descriptors"]
+    assert not metrics["lufs"]["controllable"] and metrics["brightness"]["controllable"], metrics
+    assert "warning: lufs is not controllable on this generator" in result.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [d["controllable"] for d in manifest["descriptors"]] == [False, True]
+    assert "lufs</b>: not controllable on this generator" in (out / "report" / "index.html").read_text()
 
 
 def test_render_resumes_from_cache(demo_paths, tmp_path):

@@ -60,6 +60,9 @@ Shape read_shape(const std::string& bundle) {
         if (name == entry.end() || !name->is_string() || name->get<std::string>().empty())
             throw std::runtime_error(file + ": every descriptor needs a \"name\", found " + entry.dump());
         s.names.push_back(name->get<std::string>());
+        auto controllable = entry.find("controllable");
+        if (controllable != entry.end() && controllable->is_boolean() && !controllable->get<bool>())
+            s.uncontrollable.push_back(s.names.back());
     }
     check_shape(s, file);
     return s;

@@ -18,6 +18,7 @@ constexpr int kMinRate = 1000, kMaxRate = 768000;
 struct Shape {
     std::vector<std::string> names;  // the bundle's descriptors, in its order
     int latent = 0, hop = 0, sr = 0, channels = 0;
+    std::vector<std::string> uncontrollable;  // marked by the build: range within its noise floor
 };
 
 // Throws std::runtime_error saying what was expected and what was found.

@@ -123,6 +123,7 @@ std::shared_ptr<Models> Semantic::load_now(const std::string& bundle) {
     if (m->names != shape.names || m->latent != shape.latent || m->hop != shape.hop || m->sr != shape.sr ||
         m->channels != shape.channels)
         throw std::runtime_error("the manifest changed while it was being loaded; load it again");
+    m->uncontrollable = shape.uncontrollable;
     warm_up(*m);
     return m;
 }
@@ -292,6 +293,8 @@ std::string Semantic::info() const {
           << " holding one hop)";
     s << ", " << (config_.threaded ? "threaded" : "unthreaded (offline)") << ": latency " << latency()
       << " host samples | underruns " << underruns();
+    if (!m->uncontrollable.empty())
+        s << " | not controllable on this generator (range within its noise floor): " << joined(m->uncontrollable);
     return s.str();
 }
 

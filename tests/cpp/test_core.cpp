@@ -388,6 +388,12 @@ static void test_absurd_manifests_are_refused() {
         EXPECT(!s.open(dir), "refused: " << text);
         EXPECT(said.find(expected) != std::string::npos, "expected '" << expected << "' for " << text << ", got " << said);
     }
+    // what the build marked not controllable is read with the shape (for `info`)
+    std::FILE* f = std::fopen((dir + "/manifest.json").c_str(), "w");
+    std::fputs(("{" + good + R"(, "descriptors": [{"name": "f0", "controllable": true}, {"name": "lufs", "controllable": false}]})").c_str(), f);
+    std::fclose(f);
+    Shape shape = read_shape(dir);
+    EXPECT(shape.uncontrollable == std::vector<std::string>{"lufs"}, "uncontrollable: " << shape.uncontrollable.size());
 }
 
 int main() {
