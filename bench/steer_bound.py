@@ -17,20 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from scipy.optimize import linprog
 
 from engine import bundle as bundle_mod
 from engine.descriptors import KEY
+from engine.evaluate import best_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best_ratio(jac: np.ndarray, asked: int, held: list) -> float:
-    """max jac[asked] . d  s.t. |jac[held] d| <= 1 (d boxed so the LP stays bounded)."""
-    a = jac[held]
-    res = linprog(-jac[asked], A_ub=np.vstack([a, -a]), b_ub=np.ones(2 * len(held)),
-                  bounds=[(-10, 10)] * jac.shape[1], method="highs")
-    return float(-res.fun)
 
 
 def main(path: Path, starts: int = 48):

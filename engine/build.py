@@ -18,13 +18,13 @@ import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
-from . import __version__, demo, descriptors
+from . import __version__, demo, descriptors, in_time
 from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import RegressionController, TandemController
 from .dataset import clip_frames, render
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
-    steer_selectivity
+    playback_fidelity, steer_selectivity
 from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
@@ -41,7 +41,7 @@ MINIMUM = {"batch_size": 1, "jobs": 1, "epochs": 1, "tandem_steps": 1, "control_
 
 # --quick: a bundle in seconds, to try a model out (and for tests); coarse, not for playing
 QUICK = {"samples": 160, "epochs": 20, "control_samples": 32, "jobs": 1, "tandem_steps": 200, "checks": 6,
-         "grid_resolution": 8}
+         "grid_resolution": 8, "in_time_seconds": 4}
 
 
 def parse_args(argv=None):
@@ -74,6 +74,8 @@ def parse_args(argv=None):
     p.add_argument("--checks", type=int, default=24,
                    help="held-out latents re-decoded for the noise floor and steering checks")
     p.add_argument("--grid-resolution", type=int, default=32, help="cells per side of the latent heatmaps")
+    p.add_argument("--in-time-seconds", type=float, default=20.0,
+                   help="length of each random target curve of the control-in-time check")
     p.add_argument("--quick", action="store_true",
                    help="a coarse bundle in seconds, to try a model out: defaults become "
                         + ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in QUICK.items()))
@@ -87,6 +89,9 @@ def parse_args(argv=None):
     for key, low in MINIMUM.items():
         if getattr(args, key) < low:
             p.error(f"--{key.replace('_', '-')} must be at least {low}, got {getattr(args, key)}")
+    if args.in_time_seconds < 3:
+        p.error(f"--in-time-seconds must be at least 3 (a second to settle, then half-second windows), "
+                f"got {args.in_time_seconds}")
     for key in ("clip_seconds", "scale"):
         value = getattr(args, key)
         if value is not None and not (math.isfinite(value) and value > 0):
@@ -179,6 +184,13 @@ def build(args) -> dict:
 
     starts = latents[idx_test][-args.checks:]
     floor, noise = noise_floor(generator, scaler, starts, render_kw)
+    playback = playback_fidelity(generator, scaler, starts, render_kw, noise)
+    if playback["differs"]:
+        print(f"warning: played buffer by buffer as [semantic~] plays it ({playback['host_buffer']} samples at 48 kHz, "
+              f"{playback['chunk_frames']} frame(s) per call), {', '.join(playback['differs'])} differ from the whole "
+              f"clips this build describes (mean |difference| up to {max(playback['difference'].values()):.2f} of the "
+              "range): the generator does not carry its state from call to call. Export it for streaming "
+              "(RAVE: `rave export --streaming`) and build again, or expect what is heard to miss the targets.")
     steering = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw)
     exposed = [n for n in descriptors.KEY if n in names]
     steering_exposed = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw,
@@ -195,6 +207,8 @@ def build(args) -> dict:
             "noise_floor_r2": floor[n], **controllability(noise[n]), **steering[n]}
     metrics["selection"] = {"rule": "the controller with the higher mean control R² on the selection split",
                             "targets": len(choosing), **selection}
+    metrics["checks"] = len(starts)
+    metrics["playback"] = playback
     metrics["split"] = {"train": len(idx_train), "selection": len(idx_select), "test": len(idx_test)}
     metrics["explain"] = explanation
     for n, m in metrics["descriptors"].items():
@@ -202,6 +216,15 @@ def build(args) -> dict:
             print(f"warning: {n} is not controllable on this generator: its sampled range is only "
                   f"{m['range_over_noise']:.1f} times what the same latent decoded twice spans (needs {RANGE_OVER_NOISE:g})")
     metrics["steer_exposed"] = steering_exposed
+
+    print("control in time ...")
+    timed = in_time.offline(surrogate, generator, scaler, exposed, args.in_time_seconds, args.seed)
+    metrics["in_time"] = {"protocol": "Fader-RAVE's: a new random target each second, ramped; r and L1 over 0.5 s "
+                                      "windows, normalised units (docs/architecture.md §7)", "seconds": timed["seconds"],
+                          **{part: {n: {k: v[k] for k in ("r", "l1")} for n, v in timed[part].items()}
+                             for part in ("alone", "together")}}
+    for n, v in timed["alone"].items():
+        metrics["descriptors"][n].update(in_time_r=v["r"], in_time_l1=v["l1"])
 
     print("mapping the latent space ...")
     grids = build_grids(surrogate, scaler, explanation["importance"], reference, lows, highs, generator,
@@ -225,7 +248,7 @@ def build(args) -> dict:
                               "checks": round(t_write - t_control, 2)}
         metrics["build_seconds"] = round(time.time() - t0, 2)
         metrics["build_seconds_per_1000"] = round(metrics["build_seconds"] / args.samples * 1000, 2)
-        index = write_report(folder / "report", metrics, grids, targets, measured, examples)
+        index = write_report(folder / "report", metrics, grids, targets, measured, examples, timed)
         write_json(folder / "metrics.json", metrics)
         write_json(folder / "manifest.json", {
             "schema_version": SCHEMA_VERSION,
@@ -241,6 +264,7 @@ def build(args) -> dict:
             "latent_range": {"low": lows.tolist(), "high": highs.tolist()},
             "sampler": sampler.settings(),
             "clip": {"seconds": args.clip_seconds, "warmup_frames": 2, "batch_size": args.batch_size},
+            "playback": {k: playback[k] for k in ("chunk_frames", "host_buffer", "differs")},
             "split": {**metrics["split"], "control": len(targets), "seed": args.seed},
             "grids": "grids.json", "examples": examples, "report": "report/index.html",
             "metrics": "metrics.json",
@@ -259,7 +283,8 @@ def print_table(metrics: dict):
     print(f"\n{'descriptor':<14}{'forward_r2':>11}{'control_r':>11}{'control_r2':>11}{'steer':>7}")
     for n, m in rows.items():
         print(f"{n:<14}{m['forward_r2']:>11.3f}{m['control_r']:>11.3f}{m['control_r2']:>11.3f}"
-              f"{m['steer_ratio']:>7.1f}{'' if m['controllable'] else '  not controllable'}")
+              + (f"{m['steer_ratio']:>7.1f}" if m["steer_ratio"] is not None else f"{'-':>7}")
+              + ("" if m["controllable"] else "  not controllable"))
     split = metrics["split"]
     print(f"controller: {metrics['controller']} (chosen on the selection split); every number above is measured "
           f"on the test split ({split['test']} of {metrics['samples']} samples)")

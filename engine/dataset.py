@@ -38,12 +38,13 @@ def _generator(path: str, sha: str) -> Generator:
     return _LOADED[key]
 
 
-def decode_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, seed: int) -> torch.Tensor:
+def decode_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, seed: int,
+                 chunk_frames: int = None) -> torch.Tensor:
     """Hold each latent point [B, latent] for warmup+frames frames, decoded from the
-    generator's as-loaded state; audio after warm-up."""
+    generator's as-loaded state (in calls of `chunk_frames`, if given); audio after warm-up."""
     torch.manual_seed(seed)
     zt = torch.as_tensor(z, dtype=torch.float32)[:, :, None].expand(-1, -1, warmup + frames).contiguous()
-    return generator.decode(zt, fresh=True)[..., warmup * generator.hop:]
+    return generator.decode(zt, fresh=True, chunk_frames=chunk_frames)[..., warmup * generator.hop:]
 
 
 def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, specs=()):

@@ -6,6 +6,7 @@ from scipy.stats import pearsonr
 from sklearn.metrics import r2_score
 
 from .dataset import render
+from .descriptors import describe
 from .explain import spearman_matrix
 
 
@@ -39,6 +40,29 @@ def noise_floor(generator, scaler, latents, render_kw) -> tuple:
             {n: float(np.sqrt(np.mean((a[:, j] - b[:, j]) ** 2) / 2)) for j, n in enumerate(scaler.names)})
 
 
+# [semantic~]'s default @buffer, in host samples at 48 kHz: how many frames a host decodes per call.
+HOST_BUFFER, HOST_RATE = 4096, 48000
+
+
+def playback_fidelity(generator, scaler, latents, render_kw, noise: dict) -> dict:
+    """Clips decoded whole (as the build describes them) against the same clips decoded
+    buffer by buffer at the host's default buffer (as [semantic~] plays them), same seeds:
+    per descriptor the mean |difference| in normalised units, and the descriptors where
+    it exceeds what noise explains (3 noise sigma, at least 0.05)."""
+    from .dataset import clip_frames, decode_clips
+    chunk = max(1, round(HOST_BUFFER * generator.sr / HOST_RATE / generator.hop))
+    frames, seed = clip_frames(generator, render_kw.get("seconds", 1.0)), render_kw.get("seed", 0)
+    z = np.asarray(latents, np.float32)
+    described = []
+    for chunk_frames in (None, chunk):
+        raw = describe(decode_clips(generator, z, frames, 2, seed, chunk_frames), generator.sr, scaler.names)
+        described.append(scaler.transform(np.stack([raw[n].numpy() for n in scaler.names], 1)))
+    gap = np.abs(described[0] - described[1]).mean(0)
+    difference = {n: float(gap[j]) for j, n in enumerate(scaler.names)}
+    return {"chunk_frames": chunk, "host_buffer": HOST_BUFFER, "difference": difference,
+            "differs": [n for n, d in difference.items() if d > max(3 * noise[n], 0.05)]}
+
+
 # A descriptor is controllable when its sampled range (1 in normalised units: the 1st to
 # 99th percentile) spans at least this many times what the noise alone spans (the same
 # percentiles of a normal spread: 4.65 sigma). Pure noise scores 1; 2 means about three
@@ -61,6 +85,17 @@ def near_duplicates(y: np.ndarray, names, threshold: float = 0.9) -> dict:
     return {n: [m for k, m in enumerate(names) if k != j and abs(rho[j, k]) >= threshold] for j, n in enumerate(names)}
 
 
+def best_ratio(jac: np.ndarray, asked: int, held: list) -> float:
+    """The LP bound on steering at one latent: max jac[asked] . d subject to |jac[held] d| <= 1
+    (d boxed so the LP stays bounded), through the forward surrogate's Jacobian [D, L]: the
+    best ratio "asked change / largest held change" any small latent move reaches there."""
+    from scipy.optimize import linprog
+    a = jac[held]
+    res = linprog(-jac[asked], A_ub=np.vstack([a, -a]), b_ub=np.ones(2 * len(held)),
+                  bounds=[(-10, 10)] * jac.shape[1], method="highs")
+    return float(-res.fun)
+
+
 def steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw, delta: float = 0.4,
                       exposed=None) -> dict:
     """For each descriptor: steer every start latent by delta on it alone (towards the
@@ -75,7 +110,8 @@ def steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_k
     asked_names = exposed or names
     z = torch.as_tensor(np.asarray(starts, np.float32))
     with torch.no_grad():
-        now = surrogate.describe(z[:, :, None])[:, :, 0]
+        now, jac = surrogate.jacobian(z)
+    jac = jac.numpy()
     moved, signs = [], []
     for name in asked_names:
         j = names.index(name)
@@ -96,8 +132,14 @@ def steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_k
         change = np.abs(after[a] - before)  # [n, D]
         held = [names.index(m) for m in exposed if m != name] if exposed else \
             [k for k, m in enumerate(names) if k != j and m not in duplicates[name]]
-        ratio = change[:, j] / np.maximum(change[:, held].max(1), 1e-6)
-        out[name] = {"steer_ratio": float(np.median(ratio)),
+        # nothing to hold (every other descriptor is a near-duplicate): selectivity is undefined
+        ratio = change[:, j] / np.maximum(change[:, held].max(1), 1e-6) if held else None
+        out[name] = {"steer_ratio": None if ratio is None else float(np.median(ratio)),
                      "steer_change": float(np.median((after[a][:, j] - before[:, j]) * signs[a])),
                      "steer_held": [names[k] for k in held]}
+        if exposed and held:
+            # as decided for the exposed set: judged against what any small move could reach here
+            bound = np.array([best_ratio(jac[i], j, held) for i in range(n)])
+            out[name].update(steer_bound=float(np.median(bound)),
+                             steer_of_bound=float(np.median(ratio / np.maximum(bound, 1e-6))))
     return out

@@ -106,18 +106,21 @@ class Generator:
             gen.check()
         return gen
 
-    def decode(self, z, fresh: bool = False) -> torch.Tensor:
+    def decode(self, z, fresh: bool = False, chunk_frames: int = None) -> torch.Tensor:
         """Latents [B, latent, frames] (numpy or torch) -> audio [B, channels, frames*hop].
 
         `fresh` decodes on a copy of the module in its as-loaded state, so the result does
-        not depend on earlier calls. Raises GeneratorError on a wrong output shape or
-        non-finite samples."""
+        not depend on earlier calls. `chunk_frames` decodes successive chunks of that many
+        frames, one call each, as a host plays: a streaming export carries its state from
+        call to call, a non-streaming one starts afresh each time. Raises GeneratorError on
+        a wrong output shape or non-finite samples."""
         z = torch.as_tensor(z, dtype=torch.float32)
         if z.dim() != 3 or z.shape[1] != self.latent_size:
             raise GeneratorError(f"decode expects latents [batch, {self.latent_size}, frames], got {tuple(z.shape)}")
         with torch.inference_mode():
             try:
-                y = (copy.deepcopy(self.pristine) if fresh else self.module).decode(z)
+                module = copy.deepcopy(self.pristine) if fresh else self.module
+                y = torch.cat([module.decode(c) for c in (z.split(chunk_frames, -1) if chunk_frames else [z])], -1)
             except Exception as e:
                 first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
                 raise GeneratorError(f"{self.path.name}: decode failed on input {tuple(z.shape)}: {first}") from None

@@ -41,9 +41,11 @@ def frame_targets(sequence: dict, names, frames: int, frame_seconds: float):
 def play(bundle_path, sequence: dict, seconds: float = None, chunk_frames: int = 8):
     """Audio [channels, samples] at the generator's rate, and the latent frames [T, L]."""
     b = bundle_mod.load(bundle_path)
-    surrogate = b.load_surrogate()
-    generator = b.load_generator()
-    names = b.descriptor_names
+    return play_models(b.load_surrogate(), b.load_generator(), b.descriptor_names, sequence, seconds, chunk_frames)
+
+
+def play_models(surrogate, generator, names, sequence: dict, seconds: float = None, chunk_frames: int = 8):
+    """`play` with a surrogate and generator in hand (the build's, before its bundle exists)."""
     seconds = seconds or sequence.get("duration") or max([p["time"] for p in sequence["points"]] + [1.0])
     frame_seconds = generator.hop / generator.sr
     frames = int(np.ceil(seconds / frame_seconds))

@@ -8,6 +8,8 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .descriptors import KEY  # noqa: E402
+
 CONTROL_R, CONTROL_R2 = 0.9, 0.8  # the acceptance line for "reachable"
 
 
@@ -94,6 +96,28 @@ def plot_control(requested: np.ndarray, measured: np.ndarray, names, folder: Pat
     return _save(fig, folder / "control.png")
 
 
+def plot_in_time(timed: dict, key, folder: Path) -> str:
+    """Requested and measured curves: each key descriptor alone (top row) and all of them
+    at once (bottom row), as the control-in-time check played them."""
+    key = [n for n in key if n in timed["alone"]] or list(timed["alone"])[:4]
+    rows = [("alone", timed["alone"])] + ([("together", timed["together"])] if timed["together"] else [])
+    fig, axes = plt.subplots(len(rows), len(key), figsize=(3.4 * len(key), 2.6 * len(rows)), squeeze=False)
+    for i, (label, results) in enumerate(rows):
+        for ax, n in zip(axes[i], key):
+            if n not in results:
+                ax.axis("off")
+                continue
+            v = results[n]
+            t = v["start"] + v["window"] * (np.arange(len(v["requested"])) + 0.5)
+            ax.plot(t, v["requested"], color="grey", lw=1.2, label="requested")
+            ax.plot(t, v["measured"], color="C0", lw=1.2, label="measured")
+            ax.set_ylim(-0.1, 1.1)
+            ax.set_title(f"{n} ({label}): r {v['r']:.2f}, L1 {v['l1']:.2f}", fontsize=9)
+            ax.set_xlabel("s", fontsize=7)
+    axes[0][0].legend(fontsize=7)
+    return _save(fig, folder / "in_time.png")
+
+
 def unreachable(metrics: dict) -> dict:
     """Descriptors whose control misses the line, with the reason measured."""
     out = {}
@@ -114,20 +138,32 @@ def unreachable(metrics: dict) -> dict:
     return out
 
 
-def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, examples: dict) -> Path:
+def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, examples: dict, timed: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     names = list(metrics["descriptors"])
     figures = [("Heatmaps of the two most important latent dimensions", plot_heatmaps(grids, folder)),
                ("Which descriptor dominates each cell", plot_labels(grids, folder)),
                ("Descriptor planes: how close partial control lands", plot_planes(grids, folder)),
                ("Latent dimensions driving each descriptor", plot_importance(metrics["explain"]["importance"], folder)),
-               ("Control: requested vs measured on re-decoded audio", plot_control(requested, measured, names, folder))]
-    cols = ["forward_r2", "control_r", "control_r2", "steer_ratio", "noise_floor_r2", "range_over_noise"]
+               ("Control: requested vs measured on re-decoded audio", plot_control(requested, measured, names, folder)),
+               (f"Control in time: random target curves played for {timed['seconds']:g} s (Fader-RAVE's protocol)",
+                plot_in_time(timed, KEY, folder))]
+    cols = ["forward_r2", "control_r", "control_r2", "in_time_r", "in_time_l1", "steer_ratio", "noise_floor_r2",
+            "range_over_noise"]
     rows = []
     for n, m in metrics["descriptors"].items():
         cells = "".join(f"<td>{m[c]:.3f}</td>" if isinstance(m.get(c), float) else "<td>-</td>" for c in cols)
         interp = metrics["explain"]["interpretability"][n]
         rows.append(f"<tr><th>{html.escape(n)}</th>{cells}<td>z{interp['dimension']}: {interp['r2']:.2f}</td></tr>")
+    steer_rows = "".join(
+        f"<tr><th>{html.escape(n)}</th><td>{s['steer_ratio']:.2f}</td><td>{s['steer_bound']:.2f}</td>"
+        f"<td>{s['steer_of_bound']:.2f}</td></tr>"
+        for n, s in metrics.get("steer_exposed", {}).items() if "steer_bound" in s)
+    steer_html = (f"<h2>Steering with the exposed descriptors held</h2><p>Each one steered by 0.4 while the others "
+                  f"are held, on re-decoded audio: the ratio of its change to the largest held change (median over "
+                  f"{metrics['checks']} test start points), beside the best ratio any small latent "
+                  f"move reaches at the same points (a linear program on the surrogate's Jacobian).</p><table><tr><th>"
+                  f"</th><th>measured</th><th>bound</th><th>of bound</th></tr>{steer_rows}</table>") if steer_rows else ""
     split_text = ", ".join(f"{k} {v}" for k, v in metrics["split"].items())
     misses = unreachable(metrics)
     miss_html = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(w)}</li>" for n, w in misses.items()) or \
@@ -151,6 +187,7 @@ the scaler and the near-duplicate descriptors saw train and selection only;
 every number below is measured on the test split alone.</p>
 <h2>Metrics</h2><table><tr><th></th>{''.join(f'<th>{c}</th>' for c in cols)}<th>best single dim R²</th></tr>
 {''.join(rows)}</table>
+{steer_html}
 <h2>Descriptors control cannot reach</h2><ul>{miss_html}</ul>
 {fig_html}{extra}
 <h2>Examples (normalised value)</h2><table>{ex_html}</table>

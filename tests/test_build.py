@@ -11,7 +11,7 @@ import torch
 from engine import bundle as bundle_mod
 from engine.build import QUICK, parse_args
 from engine.dataset import render
-from engine.descriptors import DEFAULT
+from engine.descriptors import DEFAULT, KEY
 from engine.generator import Generator
 
 
@@ -35,6 +35,14 @@ def test_metrics_shape(built):
         assert set(m) >= {"forward_r2", "control_r", "control_r2"}
         assert all(np.isfinite(v) for v in m.values() if isinstance(v, float))
     assert not out.with_name(out.name + ".partial").exists()  # cache removed on success
+    # steering the exposed set, judged against the LP bound at the same start points
+    assert set(on_disk["steer_exposed"]) == set(KEY)
+    for s in on_disk["steer_exposed"].values():
+        assert s["steer_bound"] > 0 and s["steer_of_bound"] > 0
+    # control in time: every descriptor alone, the key ones together, and the plot
+    assert set(on_disk["in_time"]["alone"]) == set(DEFAULT) and set(on_disk["in_time"]["together"]) == set(KEY)
+    assert all(-1 <= v["r"] <= 1 and 0 <= v["l1"] <= 1.5 for v in on_disk["in_time"]["alone"].values())
+    assert (out / "report" / "in_time.png").stat().st_size > 10000
 
 
 def test_surrogate_round_trip(built):
@@ -142,3 +150,42 @@ def test_parallel_render_matches_serial(demo_paths):
     serial = render(g, z, ["brightness", "flatness"], batch_size=8, jobs=1)
     parallel = render(g, z, ["brightness", "flatness"], batch_size=8, jobs=2)
     assert np.allclose(serial, parallel, rtol=1e-6)
+
+
+class Fading(torch.nn.Module):
+    """A tone (pitch from z[0]) that fades in over 4096 samples from its first call: the
+    streaming export carries its clock from call to call, the other starts afresh each
+    call, as a RAVE exported without streaming does, and plays quieter buffer by buffer."""
+
+    def __init__(self, streaming: bool):
+        super().__init__()
+        self.register_buffer("decode_params", torch.tensor([2, 512, 1, 1]))
+        self.register_buffer("played", torch.zeros(1))
+        self.sr = 48000
+        self.streaming = streaming
+
+    @torch.jit.export
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        n = z.shape[-1] * 512
+        start = self.played if self.streaming else torch.zeros(1)
+        t = (torch.arange(n) + start) / 48000.0
+        pitch = 200 * torch.exp(0.5 * z[:, :1]).repeat_interleave(512, -1)
+        if self.streaming:
+            self.played += n
+        return 0.1 * torch.clamp(t * 48000.0 / 4096, max=1.0) * torch.sin(2 * 3.14159 * pitch * t)
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_a_generator_that_plays_otherwise_buffer_by_buffer_is_told(tmp_path, streaming):
+    generator = tmp_path / "fading.ts"
+    torch.jit.script(Fading(streaming)).save(str(generator))
+    out = tmp_path / "fading.semantic"
+    result = subprocess.run([sys.executable, "-m", "engine.build", str(generator), "--out", str(out), "--quick",
+                             "--descriptors", "lufs,brightness"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    playback = json.loads((out / "manifest.json").read_text())["playback"]
+    assert playback["chunk_frames"] == 8 and playback["host_buffer"] == 4096
+    if streaming:
+        assert playback["differs"] == [] and "Export it for streaming" not in result.stdout
+    else:
+        assert "lufs" in playback["differs"] and "Export it for streaming" in result.stdout, result.stdout

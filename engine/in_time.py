@@ -1,0 +1,87 @@
+"""Control in time, as Fader-RAVE measures it (Devis et al. 2023; docs/architecture.md §7).
+
+Smooth random target curves (a new target every second, reached by a short ramp) are
+played; the output is described in half-second windows with the bundle's own
+descriptors, and each window's measured value (normalised as the bundle normalises) is
+compared with the mean requested over the same window: Pearson r and mean |error| (L1)
+per descriptor. The same curves can be played offline (`engine.play`) or through
+`[semantic~]` in a host (bench/control_in_time.py); only the audio's origin differs.
+"""
+import numpy as np
+import torch
+
+from .descriptors import describe
+
+# Fader-RAVE's published figures (Devis et al. 2023): mean r over single attributes, r
+# with 1-4 attributes changed at once, and L1 in normalised units.
+FADER_RAVE = {"r_single": 0.73, "r_by_count": {1: 0.83, 2: 0.78, 3: 0.75, 4: 0.75}, "l1": 0.25}
+
+
+def random_curves(names, seconds: float, seed: int = 0, step: float = 1.0, ramp: float = 0.25,
+                  lo: float = 0.1, hi: float = 0.9) -> dict:
+    """{name: breakpoints [(time, value), ...]}: a new uniform target in lo..hi every `step`
+    seconds, each reached from the last by a linear ramp of `ramp` seconds."""
+    rng = np.random.default_rng(seed)
+    curves = {}
+    for name in names:
+        values = rng.uniform(lo, hi, int(np.ceil(seconds / step)) + 1)
+        points = [(0.0, float(values[0]))]
+        for k in range(1, len(values)):
+            points += [(k * step, float(values[k - 1])), (k * step + ramp, float(values[k]))]
+        curves[name] = points
+    return curves
+
+
+def sequence(curves: dict, seconds: float) -> dict:
+    """The curves as an `engine.play` target sequence."""
+    times = sorted({t for points in curves.values() for t, _ in points})
+    return {"duration": seconds,
+            "points": [{"time": t, "targets": {n: float(value_at(p, t)) for n, p in curves.items()}} for t in times]}
+
+
+def value_at(points, t):
+    times, values = zip(*points)
+    return np.interp(t, times, values)
+
+
+def measure(audio, sr: int, curves: dict, scaler, latency: float = 0.0, window: float = 0.5,
+            settle: float = 1.0) -> dict:
+    """Per curve's descriptor: r, L1 and the requested and measured values per window.
+    `audio` [samples] (or [channels, samples]) starts `latency` seconds after the curves."""
+    x = np.asarray(audio, np.float32)
+    x = x.mean(0) if x.ndim == 2 else x
+    size = int(window * sr)
+    starts = np.arange(int((settle + latency) * sr), len(x) - size + 1, size)
+    if len(starts) < 3:
+        raise ValueError(f"{len(x) / sr:.1f} s of audio hold fewer than 3 windows of {window} s after "
+                         f"{settle + latency:.2f} s; play longer curves")
+    raw = describe(torch.as_tensor(np.stack([x[s:s + size] for s in starts])), sr, scaler.names)
+    measured = scaler.transform(np.stack([raw[n].numpy() for n in scaler.names], 1))
+    out = {}
+    for name, points in curves.items():
+        # the request over each window, as heard `latency` later
+        requested = np.array([value_at(points, np.linspace(s / sr - latency, (s + size) / sr - latency, 16)).mean()
+                              for s in starts])
+        got = measured[:, scaler.names.index(name)]
+        r = float(np.corrcoef(requested, got)[0, 1]) if np.std(got) > 0 else 0.0
+        out[name] = {"r": r, "l1": float(np.mean(np.abs(requested - got))),
+                     "requested": requested.tolist(), "measured": got.tolist(), "window": window,
+                     "start": float(starts[0] / sr - latency)}
+    return out
+
+
+def offline(surrogate, generator, scaler, together, seconds: float, seed: int = 0) -> dict:
+    """The protocol played offline (`engine.play`'s path) by the build: every descriptor
+    alone, then the `together` set at once. {"alone": {name: result}, "together": {...}}
+    with `measure`'s results (curves included, for the report's plots)."""
+    from .play import play_models
+    names = scaler.names
+
+    def run(chosen, k):
+        curves = random_curves(chosen, seconds, seed=seed + k)
+        audio, _, sr = play_models(surrogate, generator, names, sequence(curves, seconds))
+        return measure(audio, sr, curves, scaler)
+    alone = {}
+    for k, name in enumerate(names):
+        alone.update(run([name], k))
+    return {"seconds": seconds, "alone": alone, "together": run(together, len(names)) if len(together) > 1 else {}}
