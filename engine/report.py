@@ -152,7 +152,9 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
             "range_over_noise"]
     rows = []
     for n, m in metrics["descriptors"].items():
-        cells = "".join(f"<td>{m[c]:.3f}</td>" if isinstance(m.get(c), float) else "<td>-</td>" for c in cols)
+        # a deterministic generator has no noise: its range over noise is capped at 1e6
+        cells = "".join("<td>-</td>" if not isinstance(m.get(c), float) else "<td>no noise</td>" if m[c] >= 1e6
+                        else f"<td>{m[c]:.3f}</td>" for c in cols)
         interp = metrics["explain"]["interpretability"][n]
         rows.append(f"<tr><th>{html.escape(n)}</th>{cells}<td>z{interp['dimension']}: {interp['r2']:.2f}</td></tr>")
     steer_rows = "".join(
