@@ -36,12 +36,12 @@ from .surrogate import MLPRegressor, SemanticSurrogate, method_labels
 
 
 # The smallest value of each count (checked before any work, not found wrong after it).
-MINIMUM = {"batch_size": 1, "jobs": 1, "epochs": 1, "tandem_steps": 1, "control_samples": 1, "checks": 1,
-           "grid_resolution": 2}
+MINIMUM = {"batch_size": 1, "jobs": 1, "epochs": 1, "ensemble": 1, "tandem_steps": 1, "control_samples": 1,
+           "checks": 1, "grid_resolution": 2}
 
 # --quick: a bundle in seconds, to try a model out (and for tests); coarse, not for playing
 QUICK = {"samples": 160, "epochs": 20, "control_samples": 32, "jobs": 1, "tandem_steps": 200, "checks": 6,
-         "grid_resolution": 8, "in_time_seconds": 4}
+         "grid_resolution": 8, "in_time_seconds": 4, "ensemble": 1}
 
 
 def parse_args(argv=None):
@@ -70,6 +70,9 @@ def parse_args(argv=None):
     p.add_argument("--control-samples", type=int, default=256,
                    help="held-out targets re-decoded to measure control accuracy")
     p.add_argument("--epochs", type=int, default=300, help="surrogate training epochs")
+    p.add_argument("--ensemble", type=int, default=5,
+                   help="forward surrogates averaged into one (default 5; docs/benchmarks.md: what limits the "
+                        "forward surrogate)")
     p.add_argument("--tandem-steps", type=int, default=4000, help="training steps of the tandem controller")
     p.add_argument("--checks", type=int, default=24,
                    help="held-out latents re-decoded for the noise floor and steering checks")
@@ -159,7 +162,8 @@ def build(args) -> dict:
     scaler = DescriptorScaler(names).fit(raw[seen])
     y = scaler.transform(raw)
     print("fitting surrogates ...")
-    describer = MLPRegressor(epochs=args.epochs, seed=args.seed).fit(latents[idx_train], y[idx_train])
+    describer = MLPRegressor(epochs=args.epochs, seed=args.seed, members=args.ensemble).fit(
+        latents[idx_train], y[idx_train])
     regression = RegressionController(
         MLPRegressor(epochs=args.epochs, seed=args.seed).fit(y[idx_train], latents[idx_train]), len(names))
     tandem = TandemController(steps=args.tandem_steps, seed=args.seed).fit(

@@ -32,13 +32,48 @@ class MLP(nn.Module):
         return self.net((x - self.x_mean) / self.x_std) * self.y_std + self.y_mean
 
 
+def merged(members: Sequence[MLP]) -> MLP:
+    """One MLP computing the mean of several of the same shape: their layers side by side
+    (block-diagonal), each member's scaling folded into its first and last layer. It is a
+    plain MLP, so the surrogate's closed-form Jacobian and export work on it unchanged."""
+    k = len(members)
+    if k == 1:
+        return members[0]
+    first = members[0]
+    x_mean, x_std = first.x_mean, first.x_std
+    linears = [[m for m in member.net if isinstance(m, nn.Linear)] for member in members]
+    n_in, n_out, hidden = linears[0][0].in_features, linears[0][-1].out_features, linears[0][0].out_features
+    out = MLP(n_in, n_out, hidden * k, len(linears[0]) - 1, x_mean, x_std, torch.zeros(n_out), torch.ones(n_out))
+    layers = [m for m in out.net if isinstance(m, nn.Linear)]
+    with torch.no_grad():
+        for layer in layers:
+            layer.weight.zero_()
+            layer.bias.zero_()
+        for j, (member, lin) in enumerate(zip(members, linears)):
+            rows = slice(j * hidden, (j + 1) * hidden)
+            # the member sees (x - its mean) / its std = (x - x_mean) / x_std * a + c
+            a, c = x_std / member.x_std, (x_mean - member.x_mean) / member.x_std
+            layers[0].weight[rows] = lin[0].weight * a
+            layers[0].bias[rows] = lin[0].bias + lin[0].weight @ c
+            for layer, own in zip(layers[1:-1], lin[1:-1]):
+                layer.weight[rows, rows] = own.weight
+                layer.bias[rows] = own.bias
+            # its output, unscaled and averaged
+            layers[-1].weight[:, rows] = lin[-1].weight * (member.y_std / k).unsqueeze(1)
+            layers[-1].bias += (lin[-1].bias * member.y_std + member.y_mean) / k
+    return out
+
+
 class MLPRegressor:
     """A small MLP regressor in scikit-learn's manner: settings in __init__, `fit`
     returns self, learned state ends in `_`. Keeps the weights of the epoch with the
-    lowest loss on an internal validation split."""
+    lowest loss on an internal validation split. With `members` > 1 it fits that many
+    (other seeds, other validation splits) and averages them in one merged MLP."""
 
     def __init__(self, hidden: int = 128, depth: int = 3, epochs: int = 300, batch_size: int = 128,
-                 lr: float = 3e-3, weight_decay: float = 1e-5, validation: float = 0.1, seed: int = 0):
+                 lr: float = 3e-3, weight_decay: float = 1e-5, validation: float = 0.1, seed: int = 0,
+                 members: int = 1):
+        self.members = members
         self.hidden = hidden
         self.depth = depth
         self.epochs = epochs
@@ -51,42 +86,47 @@ class MLPRegressor:
     def fit(self, X, Y) -> "MLPRegressor":
         X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
         Y = torch.as_tensor(np.asarray(Y), dtype=torch.float32)
-        g = torch.Generator().manual_seed(self.seed)
-        torch.manual_seed(self.seed)
+        fitted = [self._fit_one(X, Y, self.seed + k) for k in range(self.members)]
+        self.val_loss_ = float(np.mean([loss for _, loss, _ in fitted]))
+        self.history_ = fitted[0][2]
+        self.module_ = merged([module for module, _, _ in fitted]).eval()
+        return self
+
+    def _fit_one(self, X, Y, seed: int):
+        g = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)
         order = torch.randperm(len(X), generator=g)
         n_val = max(1, int(len(X) * self.validation))
         val, train = order[:n_val], order[n_val:]
         std = lambda t: t.std(0).clamp_min(1e-6)  # noqa: E731
-        self.module_ = MLP(X.shape[1], Y.shape[1], self.hidden, self.depth,
-                           X[train].mean(0), std(X[train]), Y[train].mean(0), std(Y[train]))
-        opt = torch.optim.AdamW(self.module_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        module = MLP(X.shape[1], Y.shape[1], self.hidden, self.depth,
+                     X[train].mean(0), std(X[train]), Y[train].mean(0), std(Y[train]))
+        opt = torch.optim.AdamW(module.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         steps = self.epochs * max(1, len(train) // self.batch_size)
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, self.lr, total_steps=steps)
-        y_std = self.module_.y_std
-        best, self.history_ = float("inf"), []
+        y_std = module.y_std
+        best, history = float("inf"), []
         step = 0
         for _ in range(self.epochs):
-            self.module_.train()
+            module.train()
             perm = train[torch.randperm(len(train), generator=g)]
             for k in range(max(1, len(train) // self.batch_size)):
                 idx = perm[k * self.batch_size:(k + 1) * self.batch_size]
-                loss = (((self.module_(X[idx]) - Y[idx]) / y_std) ** 2).mean()
+                loss = (((module(X[idx]) - Y[idx]) / y_std) ** 2).mean()
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
                 if step < steps - 1:
                     sched.step()
                 step += 1
-            self.module_.eval()
+            module.eval()
             with torch.no_grad():
-                v = float((((self.module_(X[val]) - Y[val]) / y_std) ** 2).mean())
-            self.history_.append(v)
+                v = float((((module(X[val]) - Y[val]) / y_std) ** 2).mean())
+            history.append(v)
             if v < best:
-                best, state = v, copy.deepcopy(self.module_.state_dict())
-        self.module_.load_state_dict(state)
-        self.module_.eval()
-        self.val_loss_ = best
-        return self
+                best, state = v, copy.deepcopy(module.state_dict())
+        module.load_state_dict(state)
+        return module.eval(), best, history
 
     def predict(self, X) -> np.ndarray:
         with torch.no_grad():

@@ -139,3 +139,22 @@ def test_play_follows_a_sweep(known):
     halves = torch.tensor(audio[0, : 2 * 48000]).view(2, -1)
     f0 = describe(halves, sr, ["f0"])["f0"]
     assert f0[1] > 1.3 * f0[0]
+
+
+def test_an_ensemble_is_one_mlp_computing_its_members_mean():
+    """The merged ensemble predicts the members' mean, and the surrogate's closed-form
+    Jacobian through it equals autograd's."""
+    from engine.surrogate import MLPRegressor, SemanticSurrogate
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((600, 4))
+    y = np.stack([np.sin(z[:, 0]) + z[:, 1] ** 2, 3 * z[:, 2] + 10], 1)
+    ensemble = MLPRegressor(epochs=15, members=3).fit(z, y)
+    members = [MLPRegressor(epochs=15, seed=s).fit(z, y).predict(z) for s in range(3)]
+    assert np.abs(ensemble.predict(z) - np.mean(members, 0)).max() < 1e-4
+    controller = torch.nn.Linear(2 + 2 + 4, 4)  # targets, mask, anchor -> latent
+    s = SemanticSurrogate(ensemble.module_, controller, controller, ["a", "b"], 4, 64,
+                          z.mean(0), z.std(0), z.min(0), z.max(0), [[0, 0], [0, 0]])
+    x = torch.tensor(z[:5], dtype=torch.float32)
+    _, jac = s.jacobian(x)
+    auto = torch.stack([torch.autograd.functional.jacobian(ensemble.module_, row) for row in x])
+    assert torch.allclose(jac, auto, atol=1e-4)

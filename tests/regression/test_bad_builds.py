@@ -112,6 +112,8 @@ def test_an_existing_bundle_is_replaced_only_with_force(tmp_path, small_bundle):
     (["--batch-size", "0"], "--batch-size must be at least 1"),
     (["--grid-resolution", "0"], "--grid-resolution must be at least 2"),
     (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--ensemble", "0"], "--ensemble must be at least 1"),
+    (["--in-time-seconds", "1"], "--in-time-seconds must be at least 3"),
     (["--control-samples", "0"], "--control-samples must be at least 1"),
     (["--checks", "0"], "--checks must be at least 1"),
     (["--clip-seconds", "0"], "--clip-seconds must be a positive number"),
