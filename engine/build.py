@@ -187,8 +187,8 @@ def build(args) -> dict:
                                   lows, highs, dup_matrix)
 
     starts = latents[idx_test][-args.checks:]
-    floor, noise = noise_floor(generator, scaler, starts, render_kw)
-    playback = playback_fidelity(generator, scaler, starts, render_kw, noise)
+    floor, noise, whole = noise_floor(generator, scaler, starts, render_kw)
+    playback = playback_fidelity(generator, scaler, starts, whole, render_kw, noise)
     if playback["differs"]:
         print(f"warning: played buffer by buffer as [semantic~] plays it ({playback['host_buffer']} samples at 48 kHz, "
               f"{playback['chunk_frames']} frame(s) per call), {', '.join(playback['differs'])} differ from the whole "

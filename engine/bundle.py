@@ -30,7 +30,7 @@ BUNDLE_ENTRIES = frozenset({MANIFEST, "metrics.json", "grids.json", "surrogate.t
                             "examples", "report"})
 
 
-def _listing(folder: Path, names) -> str:
+def _listing(names) -> str:
     names = sorted(names)
     return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "") if names else "nothing"
 
@@ -46,11 +46,11 @@ def check_out(out, force: bool = False):
         raise BundleError(f"--out {out} is a file, not a bundle folder; nothing was touched: choose another path")
     entries = {p.name for p in out.iterdir()}
     if MANIFEST not in entries:
-        raise BundleError(f"--out {out} is a folder that is not a semantic~ bundle (it holds {_listing(out, entries)}); "
+        raise BundleError(f"--out {out} is a folder that is not a semantic~ bundle (it holds {_listing(entries)}); "
                           "nothing was touched: choose another folder")
     foreign = entries - BUNDLE_ENTRIES
     if foreign:
-        raise BundleError(f"--out {out} is a bundle that also holds {_listing(out, foreign)}, which a build does not "
+        raise BundleError(f"--out {out} is a bundle that also holds {_listing(foreign)}, which a build does not "
                           "write; nothing was touched: move them out or choose another folder")
     if not force:
         raise BundleError(f"--out {out} is an existing bundle; add --force to replace it (it is replaced only once "

@@ -47,13 +47,13 @@ def decode_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, 
     return generator.decode(zt, fresh=True, chunk_frames=chunk_frames)[..., warmup * generator.hop:]
 
 
-def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, specs=()):
+def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, specs=(), chunk_frames=None):
     torch.set_num_threads(threads)
     for spec in specs:  # user descriptors, registered again in each worker process
         custom.load(spec)
     gen = _generator(path, sha)
     try:
-        audio = decode_clips(gen, z, frames, warmup, seed + index)
+        audio = decode_clips(gen, z, frames, warmup, seed + index, chunk_frames)
         values = descriptors.describe(audio, gen.sr, names)
     except ValueError as e:  # GeneratorError included: say which batch, the others are kept
         raise GeneratorError(f"batch {index} (latent points {index * len(z)}..{(index + 1) * len(z) - 1}): {e}") from None
@@ -88,13 +88,14 @@ class RenderCache:
 
 def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seconds: float = 1.0,
            warmup: int = 2, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
-           specs=(), desc: str = "decode+describe") -> np.ndarray:
+           specs=(), desc: str = "decode+describe", chunk_frames: int = None) -> np.ndarray:
     """Describe the clip of every latent point: [n, len(names)] raw descriptor values.
 
     With `cache` (a folder), finished batches are kept there and reused on the next call
     with the same generator, latents and settings. `render.computed` tells how many
     batches this call decoded (the rest came from the cache). `specs` name user
-    descriptors (see engine.descriptors.custom) for the worker processes to load."""
+    descriptors (see engine.descriptors.custom) for the worker processes to load.
+    `chunk_frames` decodes in calls of that many frames, as a host plays (Generator.decode)."""
     names = list(names)
     descriptors.get(names)
     n = len(latents)
@@ -103,8 +104,8 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     store = None
     if cache is not None:
         key = {"generator_sha256": generator.sha256, "latents_sha1": _digest(latents), "names": names,
-               "specs": list(specs),
-               "frames": frames, "warmup": warmup, "batch_size": batch_size, "seed": seed}
+               "specs": list(specs), "frames": frames, "warmup": warmup, "batch_size": batch_size, "seed": seed,
+               "chunk_frames": chunk_frames}
         store = RenderCache(cache, key)
     results = {}
     todo = []
@@ -125,7 +126,7 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     jobs = max(1, min(jobs, len(todo) or 1))
     threads = 1 if jobs > 1 else torch.get_num_threads()
     tasks = (delayed(_describe_batch)(str(generator.path), generator.sha256, i, batch(i), frames, warmup,
-                                      names, seed, threads, tuple(specs)) for i in todo)
+                                      names, seed, threads, tuple(specs), chunk_frames) for i in todo)
     with tqdm(total=n_batches, initial=n_batches - len(todo), desc=desc, unit="batch") as bar:
         if jobs == 1:
             _LOADED[(str(generator.path), generator.sha256)] = generator

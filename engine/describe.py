@@ -64,13 +64,13 @@ def describe_file(path, names, every: float = SEGMENT):
         start += seconds
         progress.update(round(start) - progress.n)
     progress.close()
+    shown = [{k: finite(v) for k, v in r.items()} for r in rows]
     if overflow:
         peak, at = overflow
         why = (f"samples reach {peak:.3g} Pa ({20 * np.log10(peak / 2e-5):.0f} dB SPL) at {at:.1f} s, beyond the "
                f"loudest sound air carries ({LOUDEST:.0e} Pa, about 194 dB SPL): samples are read as pascals "
                "(1.0 = 1 Pa); scale the file down")
-        return dict.fromkeys(names), dict.fromkeys(names, why), [
-            {k: finite(v) for k, v in r.items()} for r in rows]
+        return dict.fromkeys(names), dict.fromkeys(names, why), shown
     if len(rows) == 1:
         whole = {n: rows[0][n] for n in names}
     else:
@@ -78,7 +78,7 @@ def describe_file(path, names, every: float = SEGMENT):
         whole = {d.name: pooling.pool(d, [r[d.name] for r in rows], seconds, energy, loudness, sounding)
                  for d in chosen}
     odd = {n: f"not a finite number ({v})" for n, v in whole.items() if not np.isfinite(v)}
-    return {n: finite(v) for n, v in whole.items()}, odd, [{k: finite(v) for k, v in r.items()} for r in rows]
+    return {n: finite(v) for n, v in whole.items()}, odd, shown
 
 
 def main(argv=None):

@@ -6,7 +6,6 @@ from scipy.stats import pearsonr
 from sklearn.metrics import r2_score
 
 from .dataset import render
-from .descriptors import describe
 from .explain import spearman_matrix
 
 
@@ -33,31 +32,27 @@ def control_accuracy(generator, scaler, controller, targets, render_kw, desc="co
 def noise_floor(generator, scaler, latents, render_kw) -> tuple:
     """Two decodes of the same latents with different seeds: per descriptor, the R² between
     them (how repeatable it is; 1.0 for a deterministic generator) and the RMS difference of
-    one decode from their mean, in normalised units (the sampled range is 1)."""
+    one decode from their mean, in normalised units (the sampled range is 1); and the first
+    decode's measurements [n, D], for checks of the same latents to compare with."""
     a = measure(generator, scaler, latents, render_kw, "noise floor (1/2)")
     b = measure(generator, scaler, latents, {**render_kw, "seed": render_kw.get("seed", 0) + 7919}, "noise floor (2/2)")
     return ({n: float(r2_score(a[:, j], b[:, j])) for j, n in enumerate(scaler.names)},
-            {n: float(np.sqrt(np.mean((a[:, j] - b[:, j]) ** 2) / 2)) for j, n in enumerate(scaler.names)})
+            {n: float(np.sqrt(np.mean((a[:, j] - b[:, j]) ** 2) / 2)) for j, n in enumerate(scaler.names)}, a)
 
 
 # [semantic~]'s default @buffer, in host samples at 48 kHz: how many frames a host decodes per call.
 HOST_BUFFER, HOST_RATE = 4096, 48000
 
 
-def playback_fidelity(generator, scaler, latents, render_kw, noise: dict) -> dict:
-    """Clips decoded whole (as the build describes them) against the same clips decoded
-    buffer by buffer at the host's default buffer (as [semantic~] plays them), same seeds:
-    per descriptor the mean |difference| in normalised units, and the descriptors where
-    it exceeds what noise explains (3 noise sigma, at least 0.05)."""
-    from .dataset import clip_frames, decode_clips
+def playback_fidelity(generator, scaler, latents, whole, render_kw, noise: dict) -> dict:
+    """`whole`, the measurements of `latents` decoded whole (as the build describes them,
+    from `noise_floor`), against the same clips decoded buffer by buffer at the host's
+    default buffer (as [semantic~] plays them), same seeds: per descriptor the mean
+    |difference| in normalised units, and the descriptors where it exceeds what noise
+    explains (3 noise sigma, at least 0.05)."""
     chunk = max(1, round(HOST_BUFFER * generator.sr / HOST_RATE / generator.hop))
-    frames, seed = clip_frames(generator, render_kw.get("seconds", 1.0)), render_kw.get("seed", 0)
-    z = np.asarray(latents, np.float32)
-    described = []
-    for chunk_frames in (None, chunk):
-        raw = describe(decode_clips(generator, z, frames, 2, seed, chunk_frames), generator.sr, scaler.names)
-        described.append(scaler.transform(np.stack([raw[n].numpy() for n in scaler.names], 1)))
-    gap = np.abs(described[0] - described[1]).mean(0)
+    played = measure(generator, scaler, latents, {**render_kw, "chunk_frames": chunk}, "playback check")
+    gap = np.abs(whole - played).mean(0)
     difference = {n: float(gap[j]) for j, n in enumerate(scaler.names)}
     return {"chunk_frames": chunk, "host_buffer": HOST_BUFFER, "difference": difference,
             "differs": [n for n, d in difference.items() if d > max(3 * noise[n], 0.05)]}

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from .descriptors import describe
+from .play import play_models
 
 # Fader-RAVE's published figures (Devis et al. 2023): mean r over single attributes, r
 # with 1-4 attributes changed at once, and L1 in normalised units.
@@ -74,7 +75,6 @@ def offline(surrogate, generator, scaler, together, seconds: float, seed: int = 
     """The protocol played offline (`engine.play`'s path) by the build: every descriptor
     alone, then the `together` set at once. {"alone": {name: result}, "together": {...}}
     with `measure`'s results (curves included, for the report's plots)."""
-    from .play import play_models
     names = scaler.names
 
     def run(chosen, k):
