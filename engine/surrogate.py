@@ -89,7 +89,8 @@ class MLPRegressor:
         fitted = [self._fit_one(X, Y, self.seed + k) for k in range(self.members)]
         self.val_loss_ = float(np.mean([loss for _, loss, _ in fitted]))
         self.history_ = fitted[0][2]
-        self.module_ = merged([module for module, _, _ in fitted]).eval()
+        self.members_ = [module for module, _, _ in fitted]
+        self.module_ = merged(self.members_).eval()
         return self
 
     def _fit_one(self, X, Y, seed: int):
@@ -131,6 +132,15 @@ class MLPRegressor:
     def predict(self, X) -> np.ndarray:
         with torch.no_grad():
             return self.module_(torch.as_tensor(np.asarray(X), dtype=torch.float32)).numpy()
+
+    def disagreement(self, X) -> np.ndarray:
+        """The members' standard deviation per output [n, outputs]: where they disagree the
+        fit is unsure, which needs no decoding to find (query by committee)."""
+        if len(self.members_) < 2:
+            raise ValueError("disagreement needs members >= 2")
+        X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+        with torch.no_grad():
+            return torch.stack([m(X) for m in self.members_]).std(0).numpy()
 
 
 class SemanticSurrogate(nn_tilde.Module):

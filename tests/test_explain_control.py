@@ -158,3 +158,19 @@ def test_an_ensemble_is_one_mlp_computing_its_members_mean():
     _, jac = s.jacobian(x)
     auto = torch.stack([torch.autograd.functional.jacobian(ensemble.module_, row) for row in x])
     assert torch.allclose(jac, auto, atol=1e-4)
+
+
+def test_the_members_disagree_most_away_from_their_data():
+    """Query by committee: the ensemble's members agree where they were trained and
+    disagree far from it, so the build can tell where more samples would help without
+    decoding anything."""
+    from engine.surrogate import MLPRegressor
+    rng = np.random.default_rng(1)
+    z = rng.uniform(-1, 1, (600, 3))
+    y = np.stack([np.sin(2 * z[:, 0]) + z[:, 1], z[:, 2] ** 2], 1)
+    ensemble = MLPRegressor(epochs=20, members=4).fit(z, y)
+    inside = ensemble.disagreement(rng.uniform(-1, 1, (200, 3))).sum(1)
+    outside = ensemble.disagreement(rng.uniform(3, 4, (200, 3))).sum(1)
+    assert np.median(outside) > 5 * np.median(inside), (np.median(outside), np.median(inside))
+    with pytest.raises(ValueError, match="members"):
+        MLPRegressor(epochs=1).fit(z, y).disagreement(z)
