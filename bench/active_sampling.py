@@ -10,6 +10,7 @@ normalised units, no decoding needed to choose). Each is refitted on train + ext
 scored on the same test split, which stays drawn from the sampler alone.
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def main():
     scaler = DescriptorScaler.from_manifest(b.manifest["descriptors"])
     s = b.manifest["sampler"]
     clip = b.manifest["clip"]
-    render_kw = dict(seconds=clip["seconds"], batch_size=clip["batch_size"], seed=s["seed"])
+    render_kw = dict(seconds=clip["seconds"], batch_size=clip["batch_size"], seed=s["seed"], jobs=os.cpu_count())
 
     def fitted(zs, ys):
         return MLPRegressor(epochs=args.epochs, members=args.members).fit(zs, ys)

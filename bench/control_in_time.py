@@ -5,8 +5,9 @@ of its descriptors alone and for 2, 3 and 4 key descriptors at once, played by
 `[semantic~]` with those descriptors exposed as signal inlets (the others free). Modes:
 `batch` (Pd -batch, @thread 0, offline), `threaded` (real time, the object's worker
 thread, a few objects per Pd) and `offline` (engine.play, no host). The output is
-described in 0.5 s windows, the object's reported latency removed (engine/in_time.py):
-Pearson r and L1 in normalised units, beside Fader-RAVE's published figures.
+described in 0.5 s windows at the generator's rate, the object's reported latency
+removed (engine/in_time.py): Pearson r and L1 in normalised units, beside Fader-RAVE's
+published figures.
 
     .venv/bin/python bench/control_in_time.py BUNDLE [BUNDLE ...] [--seconds 30] [--modes batch,threaded,offline]
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine import bundle as bundle_mod, descriptors, in_time  # noqa: E402
@@ -114,7 +116,11 @@ def main():
                 played = run_in_pd(bundle, runs, args.seconds, mode == "threaded", args.group)
             for k, curves in enumerate(runs):
                 audio, latency = played[k]
-                sr = b.manifest["sr"] if mode == "offline" else SR
+                sr = b.manifest["sr"]
+                if mode != "offline" and sr != SR:
+                    # described at the generator's rate, as the build described it: at the
+                    # host's rate an empty band above the model's Nyquist moves flatness & co.
+                    audio = soxr.resample(audio, SR, sr, quality="HQ")
                 scores = in_time.measure(audio, sr, curves, scaler, latency=latency)
                 results.append({"bundle": str(bundle), "mode": mode, "count": len(curves), "latency": latency,
                                 "scores": {n: {"r": s["r"], "l1": s["l1"]} for n, s in scores.items()}})

@@ -5,7 +5,7 @@ from .registry import descriptor
 
 
 @descriptor("brightness", unit="Hz", range=(50.0, 12000.0), scale="log", pool="energy",
-            reference="spectral centroid of the magnitude spectrum per frame, "
+            reference="spectral centroid of the magnitude spectrum (to 20 kHz) per frame, "
                       "energy-weighted mean over frames (Peeters 2004, CUIDADO)")
 def brightness(a) -> torch.Tensor:
     w = a.frame_energy
@@ -14,17 +14,17 @@ def brightness(a) -> torch.Tensor:
 
 @descriptor("flatness", unit="ratio", range=(1e-6, 1.0), scale="log", pool="energy",
             reference="spectral flatness (geometric / arithmetic mean of power, Gray & "
-                      "Markel 1974) of the clip's mean power spectrum (Welch), DC excluded; "
+                      "Markel 1974) of the clip's mean power spectrum (Welch), DC excluded, up to 20 kHz; "
                       "about 1 for white noise, near 0 for a tone; normalised on a log (dB) axis")
 def flatness(a) -> torch.Tensor:
-    p = a.power[..., 1:].mean(1)  # averaging frames first keeps noise near 1, not e^-gamma
+    p = a.power[..., 1:int(a.audible.sum())].mean(1)  # averaging frames first keeps noise near 1, not e^-gamma
     p = p + 1e-10 * p.amax(-1, keepdim=True) + 1e-20
     return torch.exp(torch.log(p).mean(-1)) / p.mean(-1)
 
 
 @descriptor("spread", unit="Hz", range=(10.0, 10000.0), scale="log", pool="energy",
             reference="spectral spread: standard deviation of frequency around the centroid under "
-                      "the magnitude spectrum per frame (Peeters 2004); energy-weighted mean over frames")
+                      "the magnitude spectrum (to 20 kHz) per frame (Peeters 2004); energy-weighted mean over frames")
 def spread(a) -> torch.Tensor:
     total, _, second = a.moments
     var = (second / total.clamp_min(1e-12) - a.centroid ** 2).clamp_min(0)

@@ -38,7 +38,7 @@ def _summed_spectrum(a):
 
 @descriptor("warmth", unit="AC warmth", range=(0.0, 100.0),
             reference="Audio Commons timbral_warmth regression (log centroid, high-frequency and "
-                      "warm-region loudness, high-frequency decay fit, low-energy ratio), one segment")
+                      "warm-region loudness, high-frequency decay fit to 20 kHz, low-energy ratio), one segment")
 def warmth(a) -> torch.Tensor:
     spec = _summed_spectrum(a)
     freqs = a.freqs.to(spec.dtype)
@@ -49,7 +49,7 @@ def warmth(a) -> torch.Tensor:
     mean_wr = (pattern * WARM_REGION).sum(-1)
     # R^2 of a straight line through the log-log spectrum above the warm region (3.5 f0)
     upper = (3.5 * fund).clamp(max=12000.0)
-    above = (freqs[None] > upper[:, None]) & (freqs[None] > 0)
+    above = (freqs[None] > upper[:, None]) & (freqs[None] > 0) & a.audible[None]
     lx = torch.log10(freqs.clamp_min(1e-3))[None].expand_as(spec)
     ly = torch.log10(spec.clamp_min(1e-12))
     n = above.sum(-1).clamp_min(2)
