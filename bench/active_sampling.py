@@ -40,7 +40,8 @@ def main():
     scaler = DescriptorScaler.from_manifest(b.manifest["descriptors"])
     s = b.manifest["sampler"]
     clip = b.manifest["clip"]
-    render_kw = dict(seconds=clip["seconds"], batch_size=clip["batch_size"], seed=s["seed"], jobs=os.cpu_count())
+    render_kw = dict(seconds=clip["seconds"], warmup=clip["warmup_frames"], batch_size=clip["batch_size"],
+                     seed=s["seed"], jobs=os.cpu_count())
 
     def fitted(zs, ys):
         return MLPRegressor(epochs=args.epochs, members=args.members).fit(zs, ys)

@@ -22,7 +22,7 @@ from . import __version__, demo, descriptors, in_time
 from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import RegressionController, TandemController
-from .dataset import clip_frames, render
+from .dataset import clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     playback_fidelity, steer_selectivity
 from .examples import write_examples
@@ -146,10 +146,14 @@ def build(args) -> dict:
     print(f"generator {gen_path.name}: latent {generator.latent_size}, hop {generator.hop}, "
           f"{generator.channels} ch, {generator.sr} Hz{', encode' if generator.has_encode else ''}")
 
+    warmup = settling_frames(generator)
+    if warmup > 2:
+        print(f"the generator settles {warmup} frames after a reset ({warmup * generator.hop / generator.sr * 1000:.0f} ms, "
+              "a streaming export's start-up): each clip is described after that warm-up")
     sampler = LatentSampler(args.sampler, args.scale, args.seed, args.corpus).fit(generator)
     latents = sampler.sample(args.samples)
-    render_kw = dict(seconds=args.clip_seconds, batch_size=args.batch_size, jobs=args.jobs, seed=args.seed,
-                     specs=specs)
+    render_kw = dict(seconds=args.clip_seconds, warmup=warmup, batch_size=args.batch_size, jobs=args.jobs,
+                     seed=args.seed, specs=specs)
     t_render = time.time()
     raw = render(generator, latents, names, cache=partial / "render", **render_kw)
     t_fit = time.time()
@@ -247,7 +251,7 @@ def build(args) -> dict:
                             train=idx_train, selection=idx_select, test=idx_test)
         write_json(folder / "grids.json", grids)
         examples = write_examples(generator, latents, y, names, folder / "examples",
-                                  clip_frames(generator, args.clip_seconds), 2, args.seed)
+                                  clip_frames(generator, args.clip_seconds), warmup, args.seed)
         metrics["seconds"] = {"decode_describe": round(t_fit - t_render, 2), "fit": round(t_control - t_fit, 2),
                               "checks": round(t_write - t_control, 2)}
         metrics["build_seconds"] = round(time.time() - t0, 2)
@@ -267,7 +271,7 @@ def build(args) -> dict:
             "latent_reference": [float(v) for v in reference],
             "latent_range": {"low": lows.tolist(), "high": highs.tolist()},
             "sampler": sampler.settings(),
-            "clip": {"seconds": args.clip_seconds, "warmup_frames": 2, "batch_size": args.batch_size},
+            "clip": {"seconds": args.clip_seconds, "warmup_frames": warmup, "batch_size": args.batch_size},
             "playback": {k: playback[k] for k in ("chunk_frames", "host_buffer", "differs")},
             "split": {**metrics["split"], "control": len(targets), "seed": args.seed},
             "grids": "grids.json", "examples": examples, "report": "report/index.html",

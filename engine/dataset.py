@@ -31,6 +31,25 @@ def clip_frames(generator: Generator, seconds: float) -> int:
     return max(1, math.ceil(seconds * generator.sr / generator.hop))
 
 
+def settling_frames(generator: Generator, points: int = 16, probe: int = 64, seed: int = 0,
+                    floor: int = 2, tolerance_db: float = 3.0) -> int:
+    """Latent frames a freshly loaded generator takes to reach its steady level: the clip's
+    warm-up. A streaming export (cached convolutions) starts from silent buffers and ramps
+    up over its receptive field (a RAVE v2_small: ~11 frames); described from its second
+    frame, a clip's attack is that ramp. Measured on random points held still: the first
+    frame after which the level, averaged over the points, stays within `tolerance_db` of
+    its second half's; at least `floor`, at most half the probe."""
+    g = torch.Generator().manual_seed(seed)
+    z = torch.randn(points, generator.latent_size, 1, generator=g).expand(-1, -1, probe)
+    torch.manual_seed(seed)
+    audio = generator.decode(z.contiguous(), fresh=True)
+    frames = audio.reshape(audio.shape[0], -1, probe, generator.hop)
+    level = 10 * torch.log10(frames.square().mean((0, 1, 3)) + 1e-20)
+    off = (level - level[probe // 2:].mean()).abs() > tolerance_db
+    late = torch.nonzero(off[:probe // 2]).flatten()
+    return int(min(max(floor, int(late[-1]) + 1 if len(late) else 0), probe // 2))
+
+
 def _generator(path: str, sha: str) -> Generator:
     key = (path, sha)
     if key not in _LOADED:

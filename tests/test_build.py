@@ -189,3 +189,15 @@ def test_a_generator_that_plays_otherwise_buffer_by_buffer_is_told(tmp_path, str
         assert playback["differs"] == [] and "Export it for streaming" not in result.stdout
     else:
         assert "lufs" in playback["differs"] and "Export it for streaming" in result.stdout, result.stdout
+
+
+def test_clips_are_described_after_the_generator_settles(tmp_path):
+    """A generator that ramps up from silence after a reset (the Fading tone over 8
+    frames; a streaming RAVE v2_small over ~11) has its clips described once it has
+    settled, not from the second frame; one that starts at its level keeps the usual 2."""
+    from engine import demo
+    from engine.dataset import settling_frames
+    torch.jit.script(Fading(True)).save(str(tmp_path / "fading.ts"))
+    demo.export("synth_a", tmp_path / "synth.ts")
+    assert 5 <= settling_frames(Generator.load(tmp_path / "fading.ts")) <= 8
+    assert settling_frames(Generator.load(tmp_path / "synth.ts")) == 2
