@@ -2,7 +2,7 @@
 briefly here by RAVE's own training step on a synthetic corpus, exported with `rave
 export` both streaming and not. Nothing of it is committed; it lives in a cache folder.
 
-    .venv/bin/python bench/rave_fixture.py [--cache bench/.cache/rave] [--steps 1500]
+    .venv/bin/python bench/rave_fixture.py [--cache bench/.cache/rave] [--steps 1200]
 
 prints the two exports' paths (CACHE/export/rave_streaming.ts, CACHE/export/rave.ts).
 Each stage is skipped when its output is there: the venv, the corpus, the run, the exports.
@@ -32,7 +32,8 @@ NO_DEPS = ["acids-rave==2.3.1", "cached-conv==2.5.0", "nn-tilde==1.5.6", "pytorc
 # What those need, none of which asks for torch. scipy 1.10 is acids-rave's own pin (its
 # PQMF calls APIs later releases removed), hence numpy < 2; setuptools < 81 still has the
 # pkg_resources that lightning-fabric imports.
-DEPS = ["numpy<2", "scipy==1.10.0", "gin-config", "einops", "absl-py", "GPUtil", "udls", "lmdb", "fsspec",
+FIRST = ["numpy<2", "scipy==1.10.0"]  # installed with torch, first, so numpy 2 never enters this venv
+DEPS = [*FIRST, "gin-config", "einops", "absl-py", "GPUtil", "udls", "lmdb", "fsspec",
         "pyyaml", "tqdm", "scikit-learn", "librosa", "tensorboard", "packaging", "setuptools<81", "soundfile"]
 
 
@@ -51,7 +52,7 @@ def venv(folder: Path) -> Path:
         return python
     run("python3.11", "-m", "venv", folder)
     pip = [python, "-m", "pip", "install", "-q"]
-    run(*pip, TORCH, *DEPS[:2])
+    run(*pip, TORCH, *FIRST)
     run(*pip, "--no-deps", *NO_DEPS)
     run(*pip, *DEPS, TORCH)  # torch named again so that nothing can move it
     for extension in (folder / "lib").glob("python3*/site-packages/torchaudio/lib/*.so"):
@@ -86,7 +87,7 @@ def corpus(path: Path, minutes: float = 6.0, seconds: float = 8.0, seed: int = 0
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache" / "rave")
-    p.add_argument("--steps", type=int, default=1500, help="training steps (batches of 8 x 32768 samples)")
+    p.add_argument("--steps", type=int, default=1200, help="training steps (batches of 8 x 32768 samples)")
     p.add_argument("--minutes", type=float, default=6.0, help="length of the synthetic corpus")
     p.add_argument("--fidelity", type=float, default=0.999,
                    help="share of the latent variance the export keeps: rave export's own 0.95 keeps one "

@@ -4,7 +4,7 @@ CPU; one validation pass at the end lets RAVE compute the latent PCA and fidelit
 `rave export` needs. Leaves RUN/config.gin and RUN/last.ckpt as `rave train` would.
 Runs in the venv bench/rave_fixture.py makes (acids-rave is not in the project's).
 
-    python bench/rave_fixture_train.py CORPUS.npy RUN [--steps 1500]
+    python bench/rave_fixture_train.py CORPUS.npy RUN [--steps 1200]
 """
 import argparse
 import os
@@ -40,7 +40,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("corpus", type=Path)
     p.add_argument("run", type=Path)
-    p.add_argument("--steps", type=int, default=1500)
+    p.add_argument("--steps", type=int, default=1200)
     args = p.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(os.cpu_count())

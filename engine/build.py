@@ -22,7 +22,7 @@ from . import __version__, demo, descriptors, in_time
 from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import RegressionController, TandemController
-from .dataset import clip_frames, render, settling_frames
+from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     playback_fidelity, steer_selectivity
 from .examples import write_examples
@@ -147,7 +147,7 @@ def build(args) -> dict:
           f"{generator.channels} ch, {generator.sr} Hz{', encode' if generator.has_encode else ''}")
 
     warmup = settling_frames(generator)
-    if warmup > 2:
+    if warmup > WARMUP_FRAMES:
         print(f"the generator settles {warmup} frames after a reset ({warmup * generator.hop / generator.sr * 1000:.0f} ms, "
               "a streaming export's start-up): each clip is described after that warm-up")
     sampler = LatentSampler(args.sampler, args.scale, args.seed, args.corpus).fit(generator)

@@ -25,6 +25,7 @@ from .descriptors import custom
 from .generator import Generator, GeneratorError
 
 _LOADED = {}  # generator per (path, sha256), per process
+WARMUP_FRAMES = 2  # frames dropped before a clip when the generator needs no more (see settling_frames)
 
 
 def clip_frames(generator: Generator, seconds: float) -> int:
@@ -32,13 +33,13 @@ def clip_frames(generator: Generator, seconds: float) -> int:
 
 
 def settling_frames(generator: Generator, points: int = 16, probe: int = 64, seed: int = 0,
-                    floor: int = 2, tolerance_db: float = 3.0) -> int:
+                    tolerance_db: float = 3.0) -> int:
     """Latent frames a freshly loaded generator takes to reach its steady level: the clip's
     warm-up. A streaming export (cached convolutions) starts from silent buffers and ramps
     up over its receptive field (a RAVE v2_small: ~11 frames); described from its second
     frame, a clip's attack is that ramp. Measured on random points held still: the first
     frame after which the level, averaged over the points, stays within `tolerance_db` of
-    its second half's; at least `floor`, at most half the probe."""
+    its second half's; at least WARMUP_FRAMES, at most half the probe."""
     g = torch.Generator().manual_seed(seed)
     z = torch.randn(points, generator.latent_size, 1, generator=g).expand(-1, -1, probe)
     torch.manual_seed(seed)
@@ -47,7 +48,8 @@ def settling_frames(generator: Generator, points: int = 16, probe: int = 64, see
     level = 10 * torch.log10(frames.square().mean((0, 1, 3)) + 1e-20)
     off = (level - level[probe // 2:].mean()).abs() > tolerance_db
     late = torch.nonzero(off[:probe // 2]).flatten()
-    return int(min(max(floor, int(late[-1]) + 1 if len(late) else 0), probe // 2))
+    settled = int(late[-1]) + 1 if len(late) else 0
+    return min(max(WARMUP_FRAMES, settled), probe // 2)
 
 
 def _generator(path: str, sha: str) -> Generator:
@@ -106,7 +108,7 @@ class RenderCache:
 
 
 def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seconds: float = 1.0,
-           warmup: int = 2, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
+           warmup: int = WARMUP_FRAMES, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
            specs=(), desc: str = "decode+describe", chunk_frames: int = None) -> np.ndarray:
     """Describe the clip of every latent point: [n, len(names)] raw descriptor values.
 
