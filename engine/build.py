@@ -21,7 +21,7 @@ from sklearn.model_selection import train_test_split
 from . import __version__, demo, descriptors, in_time
 from .descriptors import custom
 from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
-from .control import RegressionController, TandemController
+from .control import NearestController, RegressionController, TandemController
 from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     playback_fidelity, steer_selectivity
@@ -174,21 +174,28 @@ def build(args) -> dict:
         y[idx_train], latents[idx_train], describer.module_)
     lows, highs = np.percentile(latents, [0.5, 99.5], axis=0)
 
-    t_control = time.time()
-    choosing = y[idx_select[:args.control_samples]]
-    selection = {kind: control_accuracy(generator, scaler, c, choosing, render_kw, f"choose controller ({kind})")[0]
-                 for kind, c in (("tandem", tandem), ("regression", regression))}
-    mean_r2 = lambda scores: np.mean([m["control_r2"] for m in scores.values()])  # noqa: E731
-    use_tandem = mean_r2(selection["tandem"]) >= mean_r2(selection["regression"])
-    controller = tandem if use_tandem else regression
-    targets = y[idx_test[:args.control_samples]]
-    chosen, measured = control_accuracy(generator, scaler, controller, targets, render_kw, "control (test)")
-    # partial targets need the tandem controller whichever wins on absolute targets
+    nearest = NearestController().fit(y[idx_train], latents[idx_train])
     duplicates = near_duplicates(y[seen], names)
     dup_matrix = [[float(m in duplicates[n]) for m in names] for n in names]
-    surrogate = SemanticSurrogate(describer.module_, tandem.module_, controller.module_,
-                                  names, generator.latent_size, generator.hop, latents.mean(0), latents.std(0),
-                                  lows, highs, dup_matrix)
+
+    def assemble(absolute):
+        return SemanticSurrogate(describer.module_, tandem.module_, absolute.module_,
+                                 names, generator.latent_size, generator.hop, latents.mean(0), latents.std(0),
+                                 lows, highs, dup_matrix)
+
+    t_control = time.time()
+    # absolute targets: whichever controller, refined by the surrogate, measures best on the
+    # selection split; partial targets need the tandem controller whichever wins here
+    candidates = {kind: assemble(c) for kind, c in
+                  (("tandem", tandem), ("regression", regression), ("nearest", nearest))}
+    choosing = y[idx_select[:args.control_samples]]
+    selection = {kind: control_accuracy(generator, scaler, s, choosing, render_kw, f"choose controller ({kind})")[0]
+                 for kind, s in candidates.items()}
+    mean_r2 = lambda scores: np.mean([m["control_r2"] for m in scores.values()])  # noqa: E731
+    kind = max(selection, key=lambda k: mean_r2(selection[k]))
+    surrogate = candidates[kind]
+    targets = y[idx_test[:args.control_samples]]
+    chosen, measured = control_accuracy(generator, scaler, surrogate, targets, render_kw, "control (test)")
 
     starts = latents[idx_test][-args.checks:]
     floor, noise, whole = noise_floor(generator, scaler, starts, render_kw)
@@ -207,7 +214,7 @@ def build(args) -> dict:
     reference = np.median(latents, axis=0)
     explanation = explain(describer, surrogate, latents[idx_test], y[idx_test], y[idx_test], names, reference)
 
-    metrics = {"samples": int(args.samples), "build_seconds": None, "controller": "tandem" if use_tandem else "regression",
+    metrics = {"samples": int(args.samples), "build_seconds": None, "controller": kind,
                "descriptors": {}}
     for j, n in enumerate(names):
         metrics["descriptors"][n] = {

@@ -12,6 +12,11 @@ surrogate instead (the loss is on the descriptors its latent produces), with
   surrogate's errors: predicted R² 0.999, measured 0.40 in the prototype).
 
 Input of the network: [targets * mask, mask, (anchor - mean) / std]; output: latent.
+
+`NearestController` answers from the data instead: the sampled latent whose measured
+descriptors are nearest the given targets. Its answers are always points the generator
+was sampled at, where no surrogate error can mislead it; the surrogate then refines
+them (docs/architecture.md §2.3).
 """
 import copy
 
@@ -124,3 +129,46 @@ class _TargetsOnly(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.regressor(x[:, :self.d])
+
+
+class NearestController:
+    """The sampled point nearest the targets (given descriptors only, ties broken towards
+    the anchor), behind the same interface; `fit` keeps the points."""
+
+    def __init__(self, anchor_weight: float = 0.02):
+        self.anchor_weight = anchor_weight
+
+    def fit(self, Y, Z) -> "NearestController":
+        self.module_ = _Nearest(np.asarray(Y), np.asarray(Z), self.anchor_weight)
+        return self
+
+    def predict(self, targets, mask=None, anchor=None) -> np.ndarray:
+        y = torch.as_tensor(np.asarray(targets), dtype=torch.float32)
+        m = torch.ones_like(y) if mask is None else torch.as_tensor(np.asarray(mask), dtype=torch.float32)
+        a = self.module_.z_mean.expand(len(y), -1) if anchor is None else torch.as_tensor(np.asarray(anchor),
+                                                                                          dtype=torch.float32)
+        with torch.no_grad():
+            return self.module_(torch.cat([y * m, m, (a - self.module_.z_mean) / self.module_.z_std], -1)).numpy()
+
+
+class _Nearest(nn.Module):
+    """[targets * mask, mask, standardised anchor] -> the nearest sampled latent."""
+
+    def __init__(self, Y: np.ndarray, Z: np.ndarray, anchor_weight: float):
+        super().__init__()
+        self.d = Y.shape[1]
+        self.anchor_weight = anchor_weight
+        z_mean, z_std = Z.mean(0), Z.std(0).clip(1e-6)
+        for name, v in (("y", Y), ("z", Z), ("z_mean", z_mean), ("z_std", z_std),
+                        ("zs", (Z - z_mean) / z_std)):
+            self.register_buffer(name, torch.as_tensor(v, dtype=torch.float32))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        d = self.d
+        t, m, anchor = x[:, :d], x[:, d:2 * d], x[:, 2 * d:]
+        # sum_j m_j (y_ij - t_j)^2 expanded, so no [rows, points, D] tensor is ever made
+        miss = (m * t * t).sum(-1, keepdim=True) - 2 * (m * t) @ self.y.t() + m @ (self.y * self.y).t()
+        miss = miss / m.sum(-1, keepdim=True).clamp_min(1.0)
+        away = ((anchor * anchor).sum(-1, keepdim=True) - 2 * anchor @ self.zs.t()
+                + (self.zs * self.zs).sum(-1)) / self.zs.shape[1]
+        return self.z[(miss + self.anchor_weight * away).argmin(-1)]

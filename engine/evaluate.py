@@ -20,10 +20,13 @@ def measure(generator, scaler, latents, render_kw, desc) -> np.ndarray:
     return scaler.transform(render(generator, np.asarray(latents, np.float32), scaler.names, desc=desc, **render_kw))
 
 
-def control_accuracy(generator, scaler, controller, targets, render_kw, desc="control check"):
-    """Per descriptor {control_r, control_r2} for absolute targets (all given), and the
-    measured values [n, D]."""
-    measured = measure(generator, scaler, controller.predict(targets), render_kw, desc)
+def control_accuracy(generator, scaler, surrogate, targets, render_kw, desc="control check"):
+    """Per descriptor {control_r, control_r2} for absolute targets (all given) played by the
+    surrogate's `forward` (its controller and refinement), and the measured values [n, D]."""
+    import torch
+    with torch.no_grad():
+        latents = surrogate(torch.as_tensor(np.asarray(targets), dtype=torch.float32)[:, :, None])[:, :, 0].numpy()
+    measured = measure(generator, scaler, latents, render_kw, desc)
     scores = {n: dict(zip(("control_r", "control_r2"), score(targets[:, j], measured[:, j])))
               for j, n in enumerate(scaler.names)}
     return scores, measured

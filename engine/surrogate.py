@@ -151,6 +151,8 @@ class SemanticSurrogate(nn_tilde.Module):
       controller measured best on re-decoded audio, anchored at the sampled centre);
     - `control`: D targets, D mask (1 = given, 0 = free), L anchor latent -> latent
       (partial targets that stay near the anchor; the tandem controller);
+      both then refine their latent by a few damped Gauss-Newton steps towards the given
+      targets through the forward surrogate (`refine_steps`; docs/architecture.md §2.3);
     - `describe`: latent -> D predicted descriptors;
     - `steer`: L latent, D deltas, D hold flags -> latent moved so the asked descriptors
       (delta != 0) change by their deltas while the held ones stay (damped, weighted
@@ -161,7 +163,8 @@ class SemanticSurrogate(nn_tilde.Module):
 
     def __init__(self, describer: MLP, controller: nn.Module, absolute: nn.Module, names: Sequence[str],
                  latent_size: int, hop: int, latent_mean, latent_std, latent_low, latent_high, duplicates,
-                 steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0):
+                 steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0,
+                 refine_steps: int = 4, refine_damping: float = 1.0):
         super().__init__()
         self.describer = describer
         self.controller = controller
@@ -172,6 +175,8 @@ class SemanticSurrogate(nn_tilde.Module):
         self.steer_steps = steer_steps
         self.damping = damping
         self.asked_weight = asked_weight
+        self.refine_steps = refine_steps
+        self.refine_damping = refine_damping
         # duplicates[i, k] = 1: descriptor k moves with i on this generator, never held against it
         self.register_buffer("duplicates", torch.as_tensor(duplicates, dtype=torch.float32))
         for name, v in (("latent_mean", latent_mean), ("latent_std", latent_std),
@@ -208,13 +213,17 @@ class SemanticSurrogate(nn_tilde.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self._rows(x)
         anchor = self.latent_mean.expand(y.shape[0], self.latent_size)
-        return self._frames(self.absolute(self._inputs(y, torch.ones_like(y), anchor)), x)
+        given = torch.ones_like(y)
+        z = self.absolute(self._inputs(y, given, anchor))
+        return self._frames(self._solve(z, y, given, self.refine_steps, self.refine_damping), x)
 
     @torch.jit.export
     def control(self, x: torch.Tensor) -> torch.Tensor:
         r = self._rows(x)
         d = self.n_descriptors
-        return self._frames(self.controller(self._inputs(r[:, :d], r[:, d:2 * d], r[:, 2 * d:])), x)
+        targets, given = r[:, :d], r[:, d:2 * d]
+        z = self.controller(self._inputs(targets, given, r[:, 2 * d:]))
+        return self._frames(self._solve(z, targets, given, self.refine_steps, self.refine_damping), x)
 
     @torch.jit.export
     def describe(self, z: torch.Tensor) -> torch.Tensor:
@@ -249,13 +258,20 @@ class SemanticSurrogate(nn_tilde.Module):
         hold = torch.where(hold.sum(-1, keepdim=True) > 0, hold * (1 - asked), default_hold)
         weight = self.asked_weight * asked + hold
         goal = self.jacobian(z)[0] + delta
-        eye = torch.eye(L).unsqueeze(0)
-        for _ in range(self.steer_steps):
+        return self._frames(self._solve(z, goal, weight, self.steer_steps, self.damping), x)
+
+    def _solve(self, z: torch.Tensor, goal: torch.Tensor, weight: torch.Tensor, steps: int,
+               damping: float) -> torch.Tensor:
+        """Damped, weighted Gauss-Newton on the forward surrogate: z moved so its predicted
+        descriptors approach `goal` where `weight` > 0, kept inside the sampled region. The
+        damping keeps each step small, where the surrogate's Jacobian still holds."""
+        eye = torch.eye(self.latent_size).unsqueeze(0)
+        for _ in range(steps):
             y, jac = self.jacobian(z)
             jtw = jac.transpose(1, 2) * weight.unsqueeze(1)
-            step = torch.linalg.solve(jtw @ jac + self.damping * eye, (jtw @ (goal - y).unsqueeze(-1))).squeeze(-1)
+            step = torch.linalg.solve(jtw @ jac + damping * eye, (jtw @ (goal - y).unsqueeze(-1))).squeeze(-1)
             z = torch.maximum(torch.minimum(z + step, self.latent_high), self.latent_low)
-        return self._frames(z, x)
+        return z
 
     @torch.jit.export
     def get_descriptor_names(self) -> List[str]:

@@ -92,7 +92,7 @@ def test_three_disjoint_splits_and_the_scaler_saw_no_test_sample(built):
     assert np.all(np.percentile(seen, 99, axis=0) == pytest.approx(1, abs=1e-4))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["split"] == {"train": 112, "selection": 24, "test": 24, "control": 24, "seed": 0}
-    assert set(metrics["selection"]) == {"rule", "targets", "tandem", "regression"}
+    assert set(metrics["selection"]) == {"rule", "targets", "tandem", "regression", "nearest"}
     assert "every number below is measured on the test split alone" in (out / "report" / "index.html").read_text()
 
 

@@ -71,6 +71,35 @@ def test_partial_target_stays_near_the_anchor(known):
     assert f0_from_latent(z[0].item()) > f0_from_latent(0.3)  # pitch went up to 0.8
 
 
+def test_the_nearest_controller_answers_with_sampled_points():
+    """Given descriptors only decide which sampled point is nearest; among equals, the one
+    nearest the anchor wins; every answer is a latent that was sampled."""
+    from engine.control import NearestController
+    Y = np.array([[0.1, 0.9], [0.1, 0.2], [0.8, 0.5], [0.82, 0.5]], np.float32)
+    Z = np.array([[0.0, 0.0], [1.0, 0.0], [-3.0, 3.0], [3.0, -3.0]], np.float32)
+    c = NearestController().fit(Y, Z)
+    assert np.allclose(c.predict([[0.1, 0.25]]), Z[1])
+    assert np.allclose(c.predict([[0.1, 0.0]], mask=[[1, 0]]), Z[0])  # both give 0.1; Z[0] is nearer the centre
+    assert np.allclose(c.predict([[0.1, 0.0]], mask=[[1, 0]], anchor=[[1.0, 0.0]]), Z[1])
+    assert np.allclose(c.predict([[0.81, 0.0]], mask=[[1, 0]], anchor=[[3.0, -3.0]]), Z[3])
+    scripted = torch.jit.script(c.module_)
+    x = torch.tensor([[0.8, 0.5, 1, 1, -1.5, 1.4]], dtype=torch.float32)  # anchored near Z[2]
+    assert torch.allclose(scripted(x), torch.tensor(Z[2]))
+
+
+def test_the_surrogate_refines_what_the_controller_answers(known):
+    """`forward` and `control` move the controller's latent towards the given targets
+    through the forward surrogate: the predicted miss shrinks, free descriptors stay free."""
+    out, _ = known
+    s = bundle_mod.load(out).load_surrogate()
+    targets = torch.tensor([[0.3, 0.7], [0.8, 0.2], [0.6, 0.6]])
+    raw = s.absolute(torch.cat([targets, torch.ones(3, 2), torch.zeros(3, 4)], 1))
+    refined = s.forward(targets[:, :, None])[:, :, 0]
+    miss = lambda z: (s.describe(z[:, :, None])[:, :, 0] - targets).abs().max().item()  # noqa: E731
+    assert miss(refined) < miss(raw) + 1e-6
+    assert miss(refined) < 0.05
+
+
 def test_steer_moves_the_asked_descriptor_only(known):
     out, metrics = known
     s = bundle_mod.load(out).load_surrogate()
