@@ -1,7 +1,7 @@
 """The first descriptor set on analytic signals, and its defined edge cases."""
 import math
-import numpy as np
 
+import numpy as np
 import pytest
 import torch
 
@@ -58,6 +58,24 @@ def test_flatness_noise_vs_tone():
 @pytest.mark.parametrize("freq", [55.0, 110.0, 261.6, 440.0, 987.8, 1760.0])
 def test_f0_of_harmonic_tones(freq):
     x = tone(freq, harmonics=max(1, int(20000 / freq) // 2))
+    assert describe(x, SR, ["f0"])["f0"].item() == pytest.approx(freq, rel=0.01)
+
+
+@pytest.mark.parametrize("freq", [180.0, 250.0, 330.0])
+def test_f0_reads_the_pitch_not_the_beating_of_a_deeply_modulated_tone(freq):
+    """A tone beating at 55 Hz repeats best every few periods, where envelope and carrier
+    both line up; YIN alone read 60-62 Hz here. The pitch is still the carrier's."""
+    t = torch.arange(SR) / SR
+    envelope = 1 - 0.85 * (0.5 - 0.5 * torch.cos(2 * math.pi * 55 * t))
+    x = tone(freq, harmonics=32) * envelope
+    assert describe(x, SR, ["f0"])["f0"].item() == pytest.approx(freq, rel=0.02)
+
+
+@pytest.mark.parametrize("freq", [55.0, 65.0, 82.0])
+def test_f0_keeps_low_pitches_of_odd_harmonic_tones(freq):
+    """Odd harmonics only: no dip at half the period, so the pitch is not raised."""
+    t = torch.arange(SR) / SR
+    x = sum(torch.sin(2 * math.pi * k * freq * t) / k for k in range(1, 64, 2))
     assert describe(x, SR, ["f0"])["f0"].item() == pytest.approx(freq, rel=0.01)
 
 

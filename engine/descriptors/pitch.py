@@ -6,6 +6,9 @@ from .registry import descriptor
 FMIN, FMAX = 50.0, 2000.0
 WINDOW = 1024  # integration window, samples at 48 kHz (scaled with the rate)
 THRESHOLD = 0.15
+# A dip at a whole fraction of the chosen lag, this deep, is the pitch period; the chosen
+# lag was a multiple of it (docs/descriptors.md: amplitude modulation and YIN)
+SUBHARMONIC = 0.5
 
 
 def _yin(a):
@@ -40,6 +43,7 @@ def _yin(a):
     candidates = local_min & (c[..., 1:-1] < torch.clamp(floor + 0.1, min=THRESHOLD))
     first = candidates.float().argmax(-1) + 1  # index into c
     best = torch.where(candidates.any(-1), first, c.argmin(-1).clamp(1, c.shape[-1] - 2))
+    best = _shortest_period(c, best, tau_min)
     # parabolic interpolation around the chosen lag
     y0 = c.gather(-1, (best - 1)[..., None])[..., 0]
     y1 = c.gather(-1, best[..., None])[..., 0]
@@ -49,6 +53,32 @@ def _yin(a):
     lag = best.to(c.dtype) + tau_min + shift
     energy = frames[..., :w].pow(2).mean(-1)
     return sr / lag, y1.clamp(0, 1), energy
+
+
+def _shortest_period(c, best, tau_min: int, divisors=(2, 3, 4, 5, 6)):
+    """Deep amplitude modulation (a tone at 250 Hz beating at 55 Hz) repeats best at a
+    multiple of the pitch period, where envelope and carrier both line up: YIN then reads
+    the modulation, two octaves low. If the chosen lag is m periods of a shorter one that
+    has a dip of its own (a local minimum below SUBHARMONIC, within 3 % of lag / m), the
+    shortest such lag is taken. A complex tone's real period has no such dip at its
+    fractions (odd harmonics cancel there), so true low pitches are kept."""
+    lag = best + tau_min  # in samples
+    out = best
+    for m in divisors:  # ascending: the largest valid divisor is the last to win
+        centre = torch.div(lag, m, rounding_mode="floor")
+        width = (centre * 3 // 100).clamp_min(2)
+        offsets = torch.arange(-int(width.max()), int(width.max()) + 1)
+        idx = (centre - tau_min)[..., None] + offsets  # indices into c
+        inside = (offsets.abs() <= width[..., None]) & (idx >= 1) & (idx <= c.shape[-1] - 2)
+        idx = idx.clamp(1, c.shape[-1] - 2)
+        values = torch.where(inside, c.gather(-1, idx), torch.full(idx.shape, float("inf"), dtype=c.dtype))
+        k = values.argmin(-1, keepdim=True)
+        at = idx.gather(-1, k)[..., 0]
+        dip = (c.gather(-1, at[..., None])[..., 0] <= c.gather(-1, (at - 1)[..., None])[..., 0]) & \
+              (c.gather(-1, at[..., None])[..., 0] <= c.gather(-1, (at + 1)[..., None])[..., 0])
+        ok = dip & (values.gather(-1, k)[..., 0] < SUBHARMONIC) & (centre - tau_min >= 1)
+        out = torch.where(ok, at, out)
+    return out
 
 
 def _voiced_median(values, aperiodicity, energy):
