@@ -123,9 +123,10 @@ def main():
                     audio = soxr.resample(audio, SR, sr, quality="HQ")
                 scores = in_time.measure(audio, sr, curves, scaler, latency=latency)
                 results.append({"bundle": str(bundle), "mode": mode, "count": len(curves), "latency": latency,
-                                "scores": {n: {"r": s["r"], "l1": s["l1"]} for n, s in scores.items()}})
-                print(f"{bundle.name:<24} {mode:<9} " + "  ".join(f"{n} r {s['r']:.3f} L1 {s['l1']:.3f}"
-                                                               for n, s in scores.items()), flush=True)
+                                "scores": {n: {k: s[k] for k in ("r", "l1", "r_steady")} for n, s in scores.items()}})
+                print(f"{bundle.name:<24} {mode:<9} " + "  ".join(
+                    f"{n} r {s['r']:.3f} L1 {s['l1']:.3f}" + (f" (steady r {s['r_steady']:.3f})" if s["r_steady"] else "")
+                    for n, s in scores.items()), flush=True)
     print("\nsummary: mean r (min r), mean L1 over descriptors; Fader-RAVE: r "
           f"{in_time.FADER_RAVE['r_single']} single, {in_time.FADER_RAVE['r_by_count']} by count, "
           f"L1 {in_time.FADER_RAVE['l1']}")

@@ -236,10 +236,10 @@ def build(args) -> dict:
     timed = in_time.offline(surrogate, generator, scaler, exposed, args.in_time_seconds, args.seed)
     metrics["in_time"] = {"protocol": "Fader-RAVE's: a new random target each second, ramped; r and L1 over 0.5 s "
                                       "windows, normalised units (docs/architecture.md §7)", "seconds": timed["seconds"],
-                          **{part: {n: {k: v[k] for k in ("r", "l1")} for n, v in timed[part].items()}
+                          **{part: {n: {k: v[k] for k in ("r", "l1", "r_steady")} for n, v in timed[part].items()}
                              for part in ("alone", "together")}}
     for n, v in timed["alone"].items():
-        metrics["descriptors"][n].update(in_time_r=v["r"], in_time_l1=v["l1"])
+        metrics["descriptors"][n].update(in_time_r=v["r"], in_time_l1=v["l1"], in_time_r_steady=v["r_steady"])
 
     print("mapping the latent space ...")
     grids = build_grids(surrogate, scaler, explanation["importance"], reference, lows, highs, generator,

@@ -61,14 +61,22 @@ def measure(audio, sr: int, curves: dict, scaler, latency: float = 0.0, window: 
     out = {}
     for name, points in curves.items():
         # the request over each window, as heard `latency` later
-        requested = np.array([value_at(points, np.linspace(s / sr - latency, (s + size) / sr - latency, 16)).mean()
-                              for s in starts])
+        inside = np.array([value_at(points, np.linspace(s / sr - latency, (s + size) / sr - latency, 16))
+                           for s in starts])
+        requested = inside.mean(1)
         got = measured[:, scaler.names.index(name)]
-        r = float(np.corrcoef(requested, got)[0, 1]) if np.std(got) > 0 else 0.0
-        out[name] = {"r": r, "l1": float(np.mean(np.abs(requested - got))),
+        # windows the request does not move in: what control reaches once a change is over,
+        # apart from what the change itself sounds like (an onset measure hears a ramp)
+        steady = np.ptp(inside, 1) < 1e-6
+        out[name] = {"r": _r(requested, got), "l1": float(np.mean(np.abs(requested - got))),
+                     "r_steady": _r(requested[steady], got[steady]) if steady.sum() > 2 else None,
                      "requested": requested.tolist(), "measured": got.tolist(), "window": window,
                      "start": float(starts[0] / sr - latency)}
     return out
+
+
+def _r(requested, got) -> float:
+    return float(np.corrcoef(requested, got)[0, 1]) if np.std(got) > 0 and np.std(requested) > 0 else 0.0
 
 
 def offline(surrogate, generator, scaler, together, seconds: float, seed: int = 0) -> dict:

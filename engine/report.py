@@ -148,8 +148,8 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
                ("Control: requested vs measured on re-decoded audio", plot_control(requested, measured, names, folder)),
                (f"Control in time: random target curves played for {timed['seconds']:g} s (Fader-RAVE's protocol)",
                 plot_in_time(timed, KEY, folder))]
-    cols = ["forward_r2", "control_r", "control_r2", "in_time_r", "in_time_l1", "steer_ratio", "noise_floor_r2",
-            "range_over_noise"]
+    cols = ["forward_r2", "control_r", "control_r2", "in_time_r", "in_time_r_steady", "in_time_l1", "steer_ratio",
+            "noise_floor_r2", "range_over_noise"]
     rows = []
     for n, m in metrics["descriptors"].items():
         # a deterministic generator has no noise: its range over noise is capped at 1e6
