@@ -151,8 +151,9 @@ class SemanticSurrogate(nn_tilde.Module):
       controller measured best on re-decoded audio, anchored at the sampled centre);
     - `control`: D targets, D mask (1 = given, 0 = free), L anchor latent -> latent
       (partial targets that stay near the anchor; the tandem controller);
-      both then refine their latent by a few damped Gauss-Newton steps towards the given
-      targets through the forward surrogate (`refine_steps`; docs/architecture.md §2.3);
+      `forward` then refines its latent by a few damped Gauss-Newton steps towards the
+      targets through the forward surrogate (`refine_steps`; `control_refine_steps` for
+      `control`, 0 by default: its real-time cost; docs/architecture.md §2.3);
     - `describe`: latent -> D predicted descriptors;
     - `steer`: L latent, D deltas, D hold flags -> latent moved so the asked descriptors
       (delta != 0) change by their deltas while the held ones stay (damped, weighted
@@ -164,7 +165,7 @@ class SemanticSurrogate(nn_tilde.Module):
     def __init__(self, describer: MLP, controller: nn.Module, absolute: nn.Module, names: Sequence[str],
                  latent_size: int, hop: int, latent_mean, latent_std, latent_low, latent_high, duplicates,
                  steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0,
-                 refine_steps: int = 4, refine_damping: float = 1.0):
+                 refine_steps: int = 4, refine_damping: float = 1.0, control_refine_steps: int = 0):
         super().__init__()
         self.describer = describer
         self.controller = controller
@@ -177,6 +178,10 @@ class SemanticSurrogate(nn_tilde.Module):
         self.asked_weight = asked_weight
         self.refine_steps = refine_steps
         self.refine_damping = refine_damping
+        # `control` runs on the host's worker every buffer: four steps through the merged
+        # ensemble cost 4.5 ms a call against 0.12 ms without, and six objects on two cores
+        # then underran in Pd (docs/benchmarks.md); so it is not refined by default
+        self.control_refine_steps = control_refine_steps
         # duplicates[i, k] = 1: descriptor k moves with i on this generator, never held against it
         self.register_buffer("duplicates", torch.as_tensor(duplicates, dtype=torch.float32))
         for name, v in (("latent_mean", latent_mean), ("latent_std", latent_std),
@@ -223,7 +228,7 @@ class SemanticSurrogate(nn_tilde.Module):
         d = self.n_descriptors
         targets, given = r[:, :d], r[:, d:2 * d]
         z = self.controller(self._inputs(targets, given, r[:, 2 * d:]))
-        return self._frames(self._solve(z, targets, given, self.refine_steps, self.refine_damping), x)
+        return self._frames(self._solve(z, targets, given, self.control_refine_steps, self.refine_damping), x)
 
     @torch.jit.export
     def describe(self, z: torch.Tensor) -> torch.Tensor:
