@@ -35,10 +35,10 @@ def main():
     d = np.load(args.bundle / "dataset.npz")
     targets = d["descriptors"][d["test"][:args.targets]]
     render_kw = dict(seconds=b.manifest["clip"]["seconds"], warmup=b.manifest["clip"]["warmup_frames"], seed=0)
-    own = surrogate.refine_steps  # what `forward` ships with; `control` is measured with as many
+    own = surrogate.refine_steps
     rows = {}
     for steps in (0, own):
-        surrogate.refine_steps = surrogate.control_refine_steps = steps
+        surrogate.refine_steps = steps
         static = control_accuracy(generator, scaler, surrogate, targets, render_kw, f"static, {steps} steps")[0]
         timed = []
         for k in range(args.runs):

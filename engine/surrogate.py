@@ -27,6 +27,8 @@ class MLP(nn.Module):
         self.net = nn.Sequential(*layers)
         for name, v in (("x_mean", x_mean), ("x_std", x_std), ("y_mean", y_mean), ("y_std", y_std)):
             self.register_buffer(name, torch.as_tensor(v, dtype=torch.float32))
+        # independent networks side by side in the hidden layers (see `merged`)
+        self.members = 1
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net((x - self.x_mean) / self.x_std) * self.y_std + self.y_mean
@@ -35,7 +37,8 @@ class MLP(nn.Module):
 def merged(members: Sequence[MLP]) -> MLP:
     """One MLP computing the mean of several of the same shape: their layers side by side
     (block-diagonal), each member's scaling folded into its first and last layer. It is a
-    plain MLP, so the surrogate's closed-form Jacobian and export work on it unchanged."""
+    plain MLP, so export works on it unchanged; `members` tells the surrogate's Jacobian
+    that its hidden layers are k blocks, computed apart."""
     k = len(members)
     if k == 1:
         return members[0]
@@ -61,6 +64,7 @@ def merged(members: Sequence[MLP]) -> MLP:
             # its output, unscaled and averaged
             layers[-1].weight[:, rows] = lin[-1].weight * (member.y_std / k).unsqueeze(1)
             layers[-1].bias += (lin[-1].bias * member.y_std + member.y_mean) / k
+    out.members = k
     return out
 
 
@@ -151,9 +155,8 @@ class SemanticSurrogate(nn_tilde.Module):
       controller measured best on re-decoded audio, anchored at the sampled centre);
     - `control`: D targets, D mask (1 = given, 0 = free), L anchor latent -> latent
       (partial targets that stay near the anchor; the tandem controller);
-      `forward` then refines its latent by a few damped Gauss-Newton steps towards the
-      targets through the forward surrogate (`refine_steps`; `control_refine_steps` for
-      `control`, 0 by default: its real-time cost; docs/architecture.md §2.3);
+      both then refine their latent by a few damped Gauss-Newton steps towards the given
+      targets through the forward surrogate (`refine_steps`; docs/architecture.md §2.3);
     - `describe`: latent -> D predicted descriptors;
     - `steer`: L latent, D deltas, D hold flags -> latent moved so the asked descriptors
       (delta != 0) change by their deltas while the held ones stay (damped, weighted
@@ -165,7 +168,7 @@ class SemanticSurrogate(nn_tilde.Module):
     def __init__(self, describer: MLP, controller: nn.Module, absolute: nn.Module, names: Sequence[str],
                  latent_size: int, hop: int, latent_mean, latent_std, latent_low, latent_high, duplicates,
                  steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0,
-                 refine_steps: int = 4, refine_damping: float = 1.0, control_refine_steps: int = 0):
+                 refine_steps: int = 4, refine_damping: float = 1.0):
         super().__init__()
         self.describer = describer
         self.controller = controller
@@ -178,18 +181,35 @@ class SemanticSurrogate(nn_tilde.Module):
         self.asked_weight = asked_weight
         self.refine_steps = refine_steps
         self.refine_damping = refine_damping
-        # `control` runs on the host's worker every buffer: four steps through the merged
-        # ensemble cost 4.5 ms a call against 0.12 ms without, and six objects on two cores
-        # then underran in Pd (docs/benchmarks.md); so it is not refined by default
-        self.control_refine_steps = control_refine_steps
         # duplicates[i, k] = 1: descriptor k moves with i on this generator, never held against it
         self.register_buffer("duplicates", torch.as_tensor(duplicates, dtype=torch.float32))
         for name, v in (("latent_mean", latent_mean), ("latent_std", latent_std),
                         ("latent_low", latent_low), ("latent_high", latent_high)):
             self.register_buffer(name, torch.as_tensor(v, dtype=torch.float32))
-        linears = [m for m in describer.net if isinstance(m, nn.Linear)]
-        self.jac_weights: List[torch.Tensor] = [m.weight.detach() for m in linears]
-        self.jac_biases: List[torch.Tensor] = [m.bias.detach() for m in linears]
+        # the describer's layers for its closed-form Jacobian, carried as [value | d/dz]
+        # columns through one product per layer (the bias only on the value), its scalings
+        # folded in; a merged ensemble's hidden layers are block-diagonal, so they are kept as
+        # [members, width, width] blocks: as one dense 640-wide product, four refinement
+        # steps were too slow for the host's `control` (docs/benchmarks.md)
+        m = describer
+        linears = [layer.weight.detach() for layer in m.net if isinstance(layer, nn.Linear)]
+        biases = [layer.bias.detach() for layer in m.net if isinstance(layer, nn.Linear)]
+        k, width = m.members, linears[0].shape[0] // m.members
+
+        def value_bias(b: torch.Tensor) -> torch.Tensor:
+            return torch.cat([b.unsqueeze(-1), torch.zeros(b.shape + (latent_size,))], -1)
+
+        w_in = linears[0] / m.x_std
+        self.jac_in = w_in
+        self.jac_in_bias = value_bias(biases[0] - w_in @ m.x_mean)
+        self.jac_eye = torch.eye(latent_size)
+        self.jac_blocks: List[torch.Tensor] = [
+            torch.stack([w[j * width:(j + 1) * width, j * width:(j + 1) * width] for j in range(k)])
+            for w in linears[1:-1]]
+        self.jac_block_biases: List[torch.Tensor] = [value_bias(b.view(k, width)) for b in biases[1:-1]]
+        self.jac_out = (linears[-1] * m.y_std.unsqueeze(1)).view(-1, k, width).transpose(0, 1).contiguous()
+        self.jac_out_bias = value_bias(biases[-1] * m.y_std + m.y_mean)
+        self.jac_members = k
         d = self.n_descriptors
         latent_labels = [f"(signal) latent {i}" for i in range(latent_size)]
         self.register_method("forward", d, hop, latent_size, hop,
@@ -228,7 +248,7 @@ class SemanticSurrogate(nn_tilde.Module):
         d = self.n_descriptors
         targets, given = r[:, :d], r[:, d:2 * d]
         z = self.controller(self._inputs(targets, given, r[:, 2 * d:]))
-        return self._frames(self._solve(z, targets, given, self.control_refine_steps, self.refine_damping), x)
+        return self._frames(self._solve(z, targets, given, self.refine_steps, self.refine_damping), x)
 
     @torch.jit.export
     def describe(self, z: torch.Tensor) -> torch.Tensor:
@@ -238,18 +258,19 @@ class SemanticSurrogate(nn_tilde.Module):
     def jacobian(self, z: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Rows of latents [N, L] -> (descriptors [N, D], d descriptors / d latent [N, D, L]),
         in closed form through the MLP (no autograd: nn~ runs without it)."""
-        m = self.describer
-        h = (z - m.x_mean) / m.x_std
-        jac = torch.diag(1.0 / m.x_std).expand(z.shape[0], self.latent_size, self.latent_size)
-        last = len(self.jac_weights) - 1
-        for i, (w, b) in enumerate(zip(self.jac_weights, self.jac_biases)):
-            h = h @ w.t() + b
-            jac = torch.matmul(w, jac)
-            if i < last:  # SiLU and its derivative s(h) (1 + h (1 - s(h)))
-                s = torch.sigmoid(h)
-                jac = jac * (s * (1 + h * (1 - s))).unsqueeze(-1)
-                h = h * s
-        return h * m.y_std + m.y_mean, jac * m.y_std.view(1, -1, 1)
+        n = z.shape[0]
+        a = torch.cat([z.unsqueeze(-1), self.jac_eye.expand(n, self.latent_size, self.latent_size)], -1)
+        a = (torch.matmul(self.jac_in, a) + self.jac_in_bias).view(n, self.jac_members, -1, self.latent_size + 1)
+        for w, b in zip(self.jac_blocks, self.jac_block_biases):
+            a = torch.matmul(w, self._silu(a)) + b
+        out = torch.matmul(self.jac_out, self._silu(a)).sum(1) + self.jac_out_bias
+        return out[:, :, 0], out[:, :, 1:]
+
+    def _silu(self, a: torch.Tensor) -> torch.Tensor:
+        """SiLU on the value column, its derivative s(h) (1 + h (1 - s(h))) on the others."""
+        h = a[..., :1]
+        s = torch.sigmoid(h)
+        return a * torch.cat([s, (s * (1 + h * (1 - s))).expand_as(a[..., 1:])], -1)
 
     @torch.jit.export
     def steer(self, x: torch.Tensor) -> torch.Tensor:

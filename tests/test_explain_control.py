@@ -98,6 +98,14 @@ def test_the_surrogate_refines_what_the_controller_answers(known):
     miss = lambda z: (s.describe(z[:, :, None])[:, :, 0] - targets).abs().max().item()  # noqa: E731
     assert miss(refined) < miss(raw) + 1e-6
     assert miss(refined) < 0.05
+    # partial targets (only f0 given) around an anchor: f0 approaches, the anchor's lufs is free
+    anchor = torch.tensor([0.0, 0.0, 0.2, -0.3]).expand(3, 4)
+    given = torch.tensor([1.0, 0.0]).expand(3, 2)
+    x = torch.cat([targets, given, anchor], 1)
+    raw = s.controller(torch.cat([targets * given, given, (anchor - s.latent_mean) / s.latent_std], 1))
+    refined = s.control(x[:, :, None])[:, :, 0]
+    f0_miss = lambda z: (s.describe(z[:, :, None])[:, 0, 0] - targets[:, 0]).abs()  # noqa: E731
+    assert (f0_miss(refined) < 0.85 * f0_miss(raw)).all(), (f0_miss(raw), f0_miss(refined))
 
 
 def test_steer_moves_the_asked_descriptor_only(known):
