@@ -159,16 +159,17 @@ class _Nearest(nn.Module):
         self.d = Y.shape[1]
         self.anchor_weight = anchor_weight
         z_mean, z_std = Z.mean(0), Z.std(0).clip(1e-6)
-        for name, v in (("y", Y), ("z", Z), ("z_mean", z_mean), ("z_std", z_std),
-                        ("zs", (Z - z_mean) / z_std)):
+        zs = (Z - z_mean) / z_std
+        for name, v in (("y", Y), ("z", Z), ("z_mean", z_mean), ("z_std", z_std), ("zs", zs),
+                        ("y_squared", Y * Y), ("zs_norms", (zs * zs).sum(-1))):
             self.register_buffer(name, torch.as_tensor(v, dtype=torch.float32))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         d = self.d
         t, m, anchor = x[:, :d], x[:, d:2 * d], x[:, 2 * d:]
         # sum_j m_j (y_ij - t_j)^2 expanded, so no [rows, points, D] tensor is ever made
-        miss = (m * t * t).sum(-1, keepdim=True) - 2 * (m * t) @ self.y.t() + m @ (self.y * self.y).t()
+        miss = (m * t * t).sum(-1, keepdim=True) - 2 * (m * t) @ self.y.t() + m @ self.y_squared.t()
         miss = miss / m.sum(-1, keepdim=True).clamp_min(1.0)
         away = ((anchor * anchor).sum(-1, keepdim=True) - 2 * anchor @ self.zs.t()
-                + (self.zs * self.zs).sum(-1)) / self.zs.shape[1]
+                + self.zs_norms) / self.zs.shape[1]
         return self.z[(miss + self.anchor_weight * away).argmin(-1)]

@@ -74,9 +74,9 @@ def _shortest_period(c, best, tau_min: int, divisors=(2, 3, 4, 5, 6)):
         values = torch.where(inside, c.gather(-1, idx), torch.full(idx.shape, float("inf"), dtype=c.dtype))
         k = values.argmin(-1, keepdim=True)
         at = idx.gather(-1, k)[..., 0]
-        dip = (c.gather(-1, at[..., None])[..., 0] <= c.gather(-1, (at - 1)[..., None])[..., 0]) & \
-              (c.gather(-1, at[..., None])[..., 0] <= c.gather(-1, (at + 1)[..., None])[..., 0])
-        ok = dip & (values.gather(-1, k)[..., 0] < SUBHARMONIC) & (centre - tau_min >= 1)
+        around = c.gather(-1, at[..., None] + torch.tensor([-1, 0, 1]))  # [before, at, after]
+        dip = (around[..., 1] <= around[..., 0]) & (around[..., 1] <= around[..., 2])
+        ok = dip & (around[..., 1] < SUBHARMONIC) & (centre - tau_min >= 1)
         out = torch.where(ok, at, out)
     return out
 
