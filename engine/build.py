@@ -5,6 +5,7 @@ cached in DIR.partial/ as they finish, so an interrupted build resumes where it 
 the bundle itself appears only when everything is done (see engine.bundle).
 """
 import argparse
+import json
 import math
 import os
 import tempfile
@@ -19,8 +20,9 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
 from . import __version__, demo, descriptors, in_time
+from . import bundle as bundle_mod
 from .descriptors import custom
-from .bundle import SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
+from .bundle import LABELS, SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import NearestController, RegressionController, TandemController
 from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
@@ -107,190 +109,343 @@ def parse_args(argv=None):
     return args
 
 
-def build(args) -> dict:
-    t0 = time.time()
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".partial")
-    check_out(out, args.force)  # before any work: refusing after an hour of decoding helps no one
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=out.parent).close()
-    except OSError as e:
-        raise BundleError(f"cannot write into {out.parent}: {e.strerror}; choose another --out") from None
-    if partial.exists() and not {p.name for p in partial.iterdir()} <= {"render", "generator.ts"}:
-        raise BundleError(f"{partial} exists and is not a build's cache of batches; nothing was touched: move it away")
-    specs = [f"plugin:{p}" for p in args.plugin] + [f"classifier:{c}" for c in args.classifier]
-    for spec in specs:
-        custom.load(spec)
-    names = descriptors.split_names(args.descriptors)
-    names += [n for n in (c.partition("=")[0] for c in args.classifier) if n not in names]
-    descriptors.get(names)
-    if len(names) < 2:
-        raise BundleError(f"a bundle needs at least 2 descriptors (its descriptor planes are pairs); got {names}")
+# Settings a bundle keeps (manifest "build"), so its later stages can run again on it
+# (engine.label refits and checks a bundle with a taught label added).
+CONTROLLERS = ("tandem", "regression", "nearest")
+KEPT = ("samples", "seed", "epochs", "ensemble", "tandem_steps", "control_samples", "checks", "grid_resolution",
+        "in_time_seconds", "clip_seconds", "batch_size")
 
-    if args.generator:
-        gen_path = Path(args.generator).resolve()
-        # a generator that lives in the bundle being replaced: the new bundle keeps its own copy
-        bundled_generator = out.resolve() in gen_path.parents
-    else:
-        # Kept across an interrupted build: a fresh export has a new SHA-256 (torch writes
-        # a random serialization id), which would invalidate the cache.
-        gen_path = partial / "generator.ts"
-        if not gen_path.exists():
-            demo.export(args.demo or demo.DEFAULT, gen_path)
-        bundled_generator = True
-    generator = Generator.load(gen_path)
-    if generator.latent_size < 2:
-        raise BundleError(f"a bundle needs at least 2 latent dimensions (its heatmaps are pairs); "
-                          f"{gen_path.name} has {generator.latent_size}")
-    print(f"generator {gen_path.name}: latent {generator.latent_size}, hop {generator.hop}, "
-          f"{generator.channels} ch, {generator.sr} Hz{', encode' if generator.has_encode else ''}")
 
-    warmup = settling_frames(generator)
-    if warmup > WARMUP_FRAMES:
-        print(f"the generator settles {warmup} frames after a reset ({warmup * generator.hop / generator.sr * 1000:.0f} ms, "
-              "a streaming export's start-up): each clip is described after that warm-up")
-    sampler = LatentSampler(args.sampler, args.scale, args.seed, args.corpus).fit(generator)
-    latents = sampler.sample(args.samples)
-    render_kw = dict(seconds=args.clip_seconds, warmup=warmup, batch_size=args.batch_size, jobs=args.jobs,
-                     seed=args.seed, specs=specs)
-    t_render = time.time()
-    raw = render(generator, latents, names, cache=partial / "render", **render_kw)
-    t_fit = time.time()
+class Build:
+    """The build as a pipeline of named stages, each callable on its own from Python and
+    each leaving its results in attributes ending in `_`:
 
-    # Three disjoint splits (docs/architecture.md §7): what is fitted or chosen sees train and
-    # selection only; every published number comes from test.
-    idx_train, idx_rest = train_test_split(np.arange(len(latents)), test_size=0.3, random_state=args.seed)
-    idx_select, idx_test = train_test_split(idx_rest, test_size=0.5, random_state=args.seed)
-    seen = np.concatenate([idx_train, idx_select])
-    scaler = DescriptorScaler(names).fit(raw[seen])
-    y = scaler.transform(raw)
-    print("fitting surrogates ...")
-    describer = MLPRegressor(epochs=args.epochs, seed=args.seed, members=args.ensemble).fit(
-        latents[idx_train], y[idx_train])
-    regression = RegressionController(
-        MLPRegressor(epochs=args.epochs, seed=args.seed).fit(y[idx_train], latents[idx_train]), len(names))
-    tandem = TandemController(steps=args.tandem_steps, seed=args.seed).fit(
-        y[idx_train], latents[idx_train], describer.module_)
-    lows, highs = np.percentile(latents, [0.5, 99.5], axis=0)
+    sample (generator, latent points) -> render (described clips) -> fit (splits, scaler,
+    surrogates) -> check (controller chosen, everything measured on re-decoded audio) ->
+    map (heatmaps) -> write (the bundle, atomically). `run` calls them in order;
+    `Build.from_bundle` starts from a bundle's own dataset, after render.
 
-    nearest = NearestController().fit(y[idx_train], latents[idx_train])
-    duplicates = near_duplicates(y[seen], names)
-    dup_matrix = [[float(m in duplicates[n]) for m in names] for n in names]
+    Settings are `parse_args`'s options (`python -m engine.build --help` lists them)."""
 
-    def assemble(absolute):
-        return SemanticSurrogate(describer.module_, tandem.module_, absolute.module_,
-                                 names, generator.latent_size, generator.hop, latents.mean(0), latents.std(0),
-                                 lows, highs, dup_matrix)
+    def __init__(self, **settings):
+        defaults = vars(parse_args(["--out", settings.get("out") or "-"]))
+        unknown = set(settings) - set(defaults)
+        if unknown:
+            raise TypeError(f"unknown build setting(s) {sorted(unknown)}; known: {sorted(defaults)}")
+        self.settings = argparse.Namespace(**{**defaults, **settings})
+        self.labels = {}  # taught labels written with the bundle: name -> labels/NAME.json content
+        self.label_specs_ = []  # where worker processes load them from while the build runs
+        self.built_with_ = None
+        # the absolute-target controllers fitted and measured on the selection split; the
+        # tandem one is always fitted (partial targets need it)
+        self.controllers = CONTROLLERS
+        self.timings = {}
 
-    t_control = time.time()
-    # absolute targets: whichever controller, refined by the surrogate, measures best on the
-    # selection split; partial targets need the tandem controller whichever wins here
-    candidates = {kind: assemble(c) for kind, c in
-                  (("tandem", tandem), ("regression", regression), ("nearest", nearest))}
-    choosing = y[idx_select[:args.control_samples]]
-    selection = {kind: control_accuracy(generator, scaler, s, choosing, render_kw, f"choose controller ({kind})")[0]
-                 for kind, s in candidates.items()}
-    mean_r2 = lambda scores: np.mean([m["control_r2"] for m in scores.values()])  # noqa: E731
-    kind = max(selection, key=lambda k: mean_r2(selection[k]))
-    surrogate = candidates[kind]
-    targets = y[idx_test[:args.control_samples]]
-    chosen, measured = control_accuracy(generator, scaler, surrogate, targets, render_kw, "control (test)")
+    @classmethod
+    def from_args(cls, args) -> "Build":
+        return cls(**vars(args))
 
-    starts = latents[idx_test][-args.checks:]
-    floor, noise, whole = noise_floor(generator, scaler, starts, render_kw)
-    playback = playback_fidelity(generator, scaler, starts, whole, render_kw, noise)
-    if playback["differs"]:
-        print(f"warning: played buffer by buffer as [semantic~] plays it ({playback['host_buffer']} samples at 48 kHz, "
-              f"{playback['chunk_frames']} frame(s) per call), {', '.join(playback['differs'])} differ from the whole "
-              f"clips this build describes (mean |difference| up to {max(playback['difference'].values()):.2f} of the "
-              "range): the generator does not carry its state from call to call. Export it for streaming "
-              "(RAVE: `rave export --streaming`) and build again, or expect what is heard to miss the targets.")
-    steering = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw)
-    exposed = [n for n in descriptors.KEY if n in names]
-    steering_exposed = steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_kw,
-                                         exposed=exposed) if len(exposed) > 1 else {}
-    predicted = describer.predict(latents[idx_test])
-    reference = np.median(latents, axis=0)
-    explanation = explain(describer, surrogate, latents[idx_test], y[idx_test], y[idx_test], names, reference)
+    @classmethod
+    def from_bundle(cls, path, **settings) -> "Build":
+        """A build standing after `render`, on a bundle's own generator, latent points,
+        described clips and splits, with the settings it was built with (`settings`
+        override them). Writes back to the bundle unless `out` is given."""
+        b = bundle_mod.load(path)
+        m = b.manifest
+        kept = {k: v for k, v in m.get("build", {}).items() if k in KEPT}  # older bundles: the defaults
+        kept.update(seed=m.get("split", {}).get("seed", 0), clip_seconds=m["clip"]["seconds"],
+                    batch_size=m["clip"]["batch_size"])
+        labels = [d["name"] for d in m["descriptors"] if "taught" in d]
+        self = cls(**{"out": str(path), "force": True, **kept, **settings, "generator": str(b.generator_path()),
+                      "descriptors": ",".join(b.descriptor_names)})
+        self.built_with_ = {k: v for k, v in m["build"].items() if k in KEPT} if "build" in m else None
+        # user descriptors only as given now: a manifest naming Python files does not get to run them
+        self.specs_ = [f"plugin:{p}" for p in self.settings.plugin] + \
+            [f"classifier:{c}" for c in self.settings.classifier]
+        self.label_specs_ = [f"label:{b.path / LABELS / n}.json" for n in labels]
+        for spec in self.specs_ + self.label_specs_:
+            custom.load(spec)
+        missing = [n for n in b.descriptor_names if n not in descriptors.REGISTRY]
+        if missing:
+            raise BundleError(f"{path} was built with user descriptors {missing} "
+                              f"({', '.join(m.get('build', {}).get('specs', [])) or 'specs not recorded'}); "
+                              "give the same --plugin / --classifier options again")
+        data = b.load_dataset()
+        self.t0_ = time.time()
+        self.out_ = Path(self.settings.out)
+        self.partial_ = self.out_.with_name(self.out_.name + ".partial")
+        self.names_ = b.descriptor_names
+        self.generator_path_ = b.generator_path().resolve()
+        self.bundled_generator_ = not Path(m["generator"]["path"]).is_absolute()
+        self.generator_ = Generator.load(self.generator_path_)
+        self.warmup_ = m["clip"]["warmup_frames"]
+        self.sampler_settings_ = m.get("sampler", {})
+        self.latents_, self.raw_ = data["latents"], data["descriptors_raw"]
+        self.idx_train_, self.idx_select_, self.idx_test_ = data["train"], data["selection"], data["test"]
+        self.labels = {n: json.loads((b.path / LABELS / f"{n}.json").read_text()) for n in labels}
+        return self
 
-    metrics = {"samples": int(args.samples), "build_seconds": None, "controller": kind,
-               "descriptors": {}}
-    for j, n in enumerate(names):
-        metrics["descriptors"][n] = {
-            "forward_r2": float(r2_score(y[idx_test, j], predicted[:, j])), **chosen[n],
-            "noise_floor_r2": floor[n], **controllability(noise[n]), **steering[n]}
-    metrics["selection"] = {"rule": "the controller with the higher mean control R² on the selection split",
-                            "targets": len(choosing), **selection}
-    metrics["checks"] = len(starts)
-    metrics["playback"] = playback
-    metrics["split"] = {"train": len(idx_train), "selection": len(idx_select), "test": len(idx_test)}
-    metrics["explain"] = explanation
-    for n, m in metrics["descriptors"].items():
-        if not m["controllable"]:
-            print(f"warning: {n} is not controllable on this generator: its sampled range is only "
-                  f"{m['range_over_noise']:.1f} times what the same latent decoded twice spans (needs {RANGE_OVER_NOISE:g})")
-    metrics["steer_exposed"] = steering_exposed
+    def run(self) -> "Build":
+        return self.sample().render().fit().check().map().write()
 
-    print("control in time ...")
-    timed = in_time.offline(surrogate, generator, scaler, exposed, args.in_time_seconds, args.seed)
-    metrics["in_time"] = {"protocol": "Fader-RAVE's: a new random target each second, ramped; r and L1 over 0.5 s "
-                                      "windows, normalised units (docs/architecture.md §7)", "seconds": timed["seconds"],
-                          **{part: {n: {k: v[k] for k in ("r", "l1", "r_steady")} for n, v in timed[part].items()}
-                             for part in ("alone", "together")}}
-    for n, v in timed["alone"].items():
-        metrics["descriptors"][n].update(in_time_r=v["r"], in_time_l1=v["l1"], in_time_r_steady=v["r_steady"])
+    def _timed(self, stage: str, t: float):
+        self.timings[stage] = round(time.time() - t, 2)
 
-    print("mapping the latent space ...")
-    grids = build_grids(surrogate, scaler, explanation["importance"], reference, lows, highs, generator,
-                        render_kw, resolution=args.grid_resolution)
-    metrics["grid_fidelity"] = grids["fidelity"]
-    t_write = time.time()
-    with BundleWriter(out, args.force) as folder:
-        if bundled_generator:
-            shutil.copyfile(gen_path, folder / "generator.ts")
+    # -- sample ---------------------------------------------------------------------------
+    def sample(self) -> "Build":
+        a = self.settings
+        self.t0_ = time.time()
+        self.out_ = Path(a.out)
+        self.partial_ = self.out_.with_name(self.out_.name + ".partial")
+        self._check_out()
+        self.specs_ = [f"plugin:{p}" for p in a.plugin] + [f"classifier:{c}" for c in a.classifier]
+        for spec in self.specs_:
+            custom.load(spec)
+        names = descriptors.split_names(a.descriptors)
+        names += [n for n in (c.partition("=")[0] for c in a.classifier) if n not in names]
+        descriptors.get(names)
+        if len(names) < 2:
+            raise BundleError(f"a bundle needs at least 2 descriptors (its descriptor planes are pairs); got {names}")
+        self.names_ = names
+        if a.generator:
+            self.generator_path_ = Path(a.generator).resolve()
+            # a generator that lives in the bundle being replaced: the new bundle keeps its own copy
+            self.bundled_generator_ = self.out_.resolve() in self.generator_path_.parents
+        else:
+            # Kept across an interrupted build: a fresh export has a new SHA-256 (torch writes
+            # a random serialization id), which would invalidate the cache.
+            self.generator_path_ = self.partial_ / "generator.ts"
+            if not self.generator_path_.exists():
+                demo.export(a.demo or demo.DEFAULT, self.generator_path_)
+            self.bundled_generator_ = True
+        self.generator_ = generator = Generator.load(self.generator_path_)
+        if generator.latent_size < 2:
+            raise BundleError(f"a bundle needs at least 2 latent dimensions (its heatmaps are pairs); "
+                              f"{self.generator_path_.name} has {generator.latent_size}")
+        print(f"generator {self.generator_path_.name}: latent {generator.latent_size}, hop {generator.hop}, "
+              f"{generator.channels} ch, {generator.sr} Hz{', encode' if generator.has_encode else ''}")
+        self.warmup_ = warmup = settling_frames(generator)
+        if warmup > WARMUP_FRAMES:
+            print(f"the generator settles {warmup} frames after a reset "
+                  f"({warmup * generator.hop / generator.sr * 1000:.0f} ms, a streaming export's start-up): "
+                  "each clip is described after that warm-up")
+        self.sampler_ = LatentSampler(a.sampler, a.scale, a.seed, a.corpus).fit(generator)
+        self.sampler_settings_ = self.sampler_.settings()
+        self.latents_ = self.sampler_.sample(a.samples)
+        return self
+
+    def _check_out(self):
+        check_out(self.out_, self.settings.force)  # before any work: refusing after an hour of decoding helps no one
         try:
-            surrogate.export_to_ts(str(folder / "surrogate.ts"))
-        except RuntimeError as e:  # torch's writer reports a full disk so
-            raise OSError(f"surrogate.ts: {str(e).strip().splitlines()[0]}") from None
-        np.savez_compressed(folder / "dataset.npz", latents=latents, descriptors_raw=raw,
-                            descriptors=y.astype(np.float32), names=np.array(names),
-                            train=idx_train, selection=idx_select, test=idx_test)
-        write_json(folder / "grids.json", grids)
-        examples = write_examples(generator, latents, y, names, folder / "examples",
-                                  clip_frames(generator, args.clip_seconds), warmup, args.seed)
-        metrics["seconds"] = {"decode_describe": round(t_fit - t_render, 2), "fit": round(t_control - t_fit, 2),
-                              "checks": round(t_write - t_control, 2)}
-        metrics["build_seconds"] = round(time.time() - t0, 2)
-        metrics["build_seconds_per_1000"] = round(metrics["build_seconds"] / args.samples * 1000, 2)
-        index = write_report(folder / "report", metrics, grids, targets, measured, examples, timed)
-        write_json(folder / "metrics.json", metrics)
-        write_json(folder / "manifest.json", {
+            self.out_.parent.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=self.out_.parent).close()
+        except OSError as e:
+            raise BundleError(f"cannot write into {self.out_.parent}: {e.strerror}; choose another --out") from None
+        partial = self.partial_
+        if partial.exists() and not {p.name for p in partial.iterdir()} <= {"render", "generator.ts"}:
+            raise BundleError(f"{partial} exists and is not a build's cache of batches; nothing was touched: "
+                              "move it away")
+
+    @property
+    def render_kw(self) -> dict:
+        a = self.settings
+        return dict(seconds=a.clip_seconds, warmup=self.warmup_, batch_size=a.batch_size, jobs=a.jobs,
+                    seed=a.seed, specs=self.specs_ + self.label_specs_)
+
+    # -- render ---------------------------------------------------------------------------
+    def render(self) -> "Build":
+        t = time.time()
+        self.raw_ = render(self.generator_, self.latents_, self.names_, cache=self.partial_ / "render",
+                           **self.render_kw)
+        self._timed("decode_describe", t)
+        return self
+
+    # -- fit ------------------------------------------------------------------------------
+    def fit(self, init: dict = None) -> "Build":
+        """Splits, scaler and surrogates. `init` may hold networks to start from (a warm
+        start): "describer" (one MLP per ensemble member), "regression", "tandem"."""
+        a, t = self.settings, time.time()
+        init = init or {}
+        latents, names = self.latents_, self.names_
+        if not hasattr(self, "idx_train_"):
+            # Three disjoint splits (docs/architecture.md §7): what is fitted or chosen sees
+            # train and selection only; every published number comes from test.
+            self.idx_train_, rest = train_test_split(np.arange(len(latents)), test_size=0.3, random_state=a.seed)
+            self.idx_select_, self.idx_test_ = train_test_split(rest, test_size=0.5, random_state=a.seed)
+        train = self.idx_train_
+        seen = np.concatenate([train, self.idx_select_])
+        self.scaler_ = DescriptorScaler(names).fit(self.raw_[seen])
+        self.y_ = y = self.scaler_.transform(self.raw_)
+        print("fitting surrogates ...")
+        self.describer_ = MLPRegressor(epochs=a.epochs, seed=a.seed, members=a.ensemble).fit(
+            latents[train], y[train], init=init.get("describer"))
+        if "regression" in self.controllers:
+            self.regression_ = RegressionController(MLPRegressor(epochs=a.epochs, seed=a.seed).fit(
+                y[train], latents[train], init=[init["regression"]] if "regression" in init else None), len(names))
+        self.tandem_ = TandemController(steps=a.tandem_steps, seed=a.seed).fit(
+            y[train], latents[train], self.describer_.module_, init=init.get("tandem"))
+        self.nearest_ = NearestController().fit(y[train], latents[train])
+        self.lows_, self.highs_ = np.percentile(latents, [0.5, 99.5], axis=0)
+        self.duplicates_ = near_duplicates(y[seen], names)
+        self._timed("fit", t)
+        return self
+
+    def _assemble(self, absolute) -> SemanticSurrogate:
+        names, g = self.names_, self.generator_
+        dup_matrix = [[float(m in self.duplicates_[n]) for m in names] for n in names]
+        return SemanticSurrogate(self.describer_.module_, self.tandem_.module_, absolute.module_, names,
+                                 g.latent_size, g.hop, self.latents_.mean(0), self.latents_.std(0),
+                                 self.lows_, self.highs_, dup_matrix)
+
+    # -- check ----------------------------------------------------------------------------
+    def check(self) -> "Build":
+        a, t = self.settings, time.time()
+        generator, scaler, names, y = self.generator_, self.scaler_, self.names_, self.y_
+        latents, test = self.latents_, self.idx_test_
+        render_kw = self.render_kw
+        # absolute targets: whichever controller, refined by the surrogate, measures best on the
+        # selection split; partial targets need the tandem controller whichever wins here
+        candidates = {kind: self._assemble(getattr(self, f"{kind}_")) for kind in self.controllers}
+        choosing = y[self.idx_select_[:a.control_samples]]
+        selection = {kind: control_accuracy(generator, scaler, s, choosing, render_kw,
+                                            f"choose controller ({kind})")[0]
+                     for kind, s in candidates.items()} if len(candidates) > 1 else {}
+        mean_r2 = lambda scores: np.mean([m["control_r2"] for m in scores.values()])  # noqa: E731
+        kind = max(selection, key=lambda k: mean_r2(selection[k])) if selection else next(iter(candidates))
+        self.surrogate_ = surrogate = candidates[kind]
+        self.targets_ = y[test[:a.control_samples]]
+        chosen, self.measured_ = control_accuracy(generator, scaler, surrogate, self.targets_, render_kw,
+                                                  "control (test)")
+
+        starts = latents[test][-a.checks:]
+        floor, noise, whole = noise_floor(generator, scaler, starts, render_kw)
+        self.playback_ = playback = playback_fidelity(generator, scaler, starts, whole, render_kw, noise)
+        if playback["differs"]:
+            print(f"warning: played buffer by buffer as [semantic~] plays it ({playback['host_buffer']} samples at "
+                  f"48 kHz, {playback['chunk_frames']} frame(s) per call), {', '.join(playback['differs'])} differ "
+                  f"from the whole clips this build describes (mean |difference| up to "
+                  f"{max(playback['difference'].values()):.2f} of the range): the generator does not carry its state "
+                  "from call to call. Export it for streaming (RAVE: `rave export --streaming`) and build again, "
+                  "or expect what is heard to miss the targets.")
+        steering = steer_selectivity(generator, scaler, surrogate, starts, self.duplicates_, render_kw)
+        self.exposed_ = exposed = [n for n in descriptors.KEY if n in names]
+        steering_exposed = steer_selectivity(generator, scaler, surrogate, starts, self.duplicates_, render_kw,
+                                             exposed=exposed) if len(exposed) > 1 else {}
+        predicted = self.describer_.predict(latents[test])
+        self.reference_ = np.median(latents, axis=0)
+        self.explanation_ = explain(self.describer_, surrogate, latents[test], y[test], y[test], names,
+                                    self.reference_)
+
+        metrics = {"samples": len(latents), "build_seconds": None, "controller": kind, "descriptors": {}}
+        for j, n in enumerate(names):
+            metrics["descriptors"][n] = {
+                "forward_r2": float(r2_score(y[test, j], predicted[:, j])), **chosen[n],
+                "noise_floor_r2": floor[n], **controllability(noise[n]), **steering[n]}
+        metrics["selection"] = {"rule": "the controller with the higher mean control R² on the selection split",
+                                "targets": len(choosing), **selection} if selection else {
+            "rule": "kept: the controller the bundle was built with (chosen then on its selection split)"}
+        metrics["checks"] = len(starts)
+        metrics["playback"] = playback
+        metrics["split"] = {"train": len(self.idx_train_), "selection": len(self.idx_select_), "test": len(test)}
+        metrics["explain"] = self.explanation_
+        for n, m in metrics["descriptors"].items():
+            if not m["controllable"]:
+                print(f"warning: {n} is not controllable on this generator: its sampled range is only "
+                      f"{m['range_over_noise']:.1f} times what the same latent decoded twice spans "
+                      f"(needs {RANGE_OVER_NOISE:g})")
+        metrics["steer_exposed"] = steering_exposed
+
+        print("control in time ...")
+        self.timed_ = timed = in_time.offline(surrogate, generator, scaler, exposed, a.in_time_seconds, a.seed)
+        metrics["in_time"] = {
+            "protocol": "Fader-RAVE's: a new random target each second, ramped; r and L1 over 0.5 s windows, "
+                        "normalised units (docs/architecture.md §7)", "seconds": timed["seconds"],
+            **{part: {n: {k: v[k] for k in ("r", "l1", "r_steady")} for n, v in timed[part].items()}
+               for part in ("alone", "together")}}
+        for n, v in timed["alone"].items():
+            metrics["descriptors"][n].update(in_time_r=v["r"], in_time_l1=v["l1"], in_time_r_steady=v["r_steady"])
+        self.metrics_ = metrics
+        self._timed("checks", t)
+        return self
+
+    # -- map ------------------------------------------------------------------------------
+    def map(self) -> "Build":
+        t = time.time()
+        print("mapping the latent space ...")
+        self.grids_ = build_grids(self.surrogate_, self.scaler_, self.explanation_["importance"], self.reference_,
+                                  self.lows_, self.highs_, self.generator_, self.render_kw,
+                                  resolution=self.settings.grid_resolution)
+        self.metrics_["grid_fidelity"] = self.grids_["fidelity"]
+        self._timed("map", t)
+        return self
+
+    # -- write ----------------------------------------------------------------------------
+    def write(self) -> "Build":
+        a = self.settings
+        generator, metrics, names, out = self.generator_, self.metrics_, self.names_, self.out_
+        with BundleWriter(out, a.force) as folder:
+            if self.bundled_generator_:
+                shutil.copyfile(self.generator_path_, folder / "generator.ts")
+            try:
+                self.surrogate_.export_to_ts(str(folder / "surrogate.ts"))
+            except RuntimeError as e:  # torch's writer reports a full disk so
+                raise OSError(f"surrogate.ts: {str(e).strip().splitlines()[0]}") from None
+            np.savez_compressed(folder / "dataset.npz", latents=self.latents_, descriptors_raw=self.raw_,
+                                descriptors=self.y_.astype(np.float32), names=np.array(names),
+                                train=self.idx_train_, selection=self.idx_select_, test=self.idx_test_)
+            write_json(folder / "grids.json", self.grids_)
+            if self.labels:
+                (folder / LABELS).mkdir()
+                for name, taught in self.labels.items():
+                    write_json(folder / LABELS / f"{name}.json", taught)
+            examples = write_examples(generator, self.latents_, self.y_, names, folder / "examples",
+                                      clip_frames(generator, a.clip_seconds), self.warmup_, a.seed)
+            metrics["seconds"] = dict(self.timings)
+            metrics["build_seconds"] = round(time.time() - self.t0_, 2)
+            metrics["build_seconds_per_1000"] = round(metrics["build_seconds"] / len(self.latents_) * 1000, 2)
+            index = write_report(folder / "report", metrics, self.grids_, self.targets_, self.measured_, examples,
+                                 self.timed_)
+            write_json(folder / "metrics.json", metrics)
+            write_json(folder / "manifest.json", self._manifest(examples))
+        shutil.rmtree(self.partial_, ignore_errors=True)
+        print_table(metrics)
+        print(f"bundle written to {out}/")
+        print(f"report: {out / 'report' / index.name}")
+        return self
+
+    def _manifest(self, examples) -> dict:
+        a, g, metrics = self.settings, self.generator_, self.metrics_
+        taught = {name: label["taught"] for name, label in self.labels.items()}
+        # a bundle rebuilt from its own dataset (a label taught) keeps the settings it was built with
+        built = self.built_with_ or {k: getattr(a, k) for k in KEPT}
+        return {
             "schema_version": SCHEMA_VERSION,
-            "generator": {**generator.info(), "path": "generator.ts" if bundled_generator else str(gen_path),
-                          "input_labels": generator.input_labels},
-            "latent_size": generator.latent_size, "hop": generator.hop, "sr": generator.sr,
-            "channels": generator.channels,
-            "descriptors": [{**d, "controllable": metrics["descriptors"][d["name"]]["controllable"]}
-                            for d in scaler.to_manifest()],
+            "generator": {**g.info(), "path": "generator.ts" if self.bundled_generator_ else str(self.generator_path_),
+                          "input_labels": g.input_labels},
+            "latent_size": g.latent_size, "hop": g.hop, "sr": g.sr, "channels": g.channels,
+            "descriptors": [{**d, "controllable": metrics["descriptors"][d["name"]]["controllable"],
+                             **({"taught": taught[d["name"]]} if d["name"] in taught else {})}
+                            for d in self.scaler_.to_manifest()],
             "surrogate": {"file": "surrogate.ts", "controller": metrics["controller"],
-                          "methods": {m: method_labels(surrogate, m) for m in ("forward", "control", "describe", "steer")}},
-            "latent_reference": [float(v) for v in reference],
-            "latent_range": {"low": lows.tolist(), "high": highs.tolist()},
-            "sampler": sampler.settings(),
-            "clip": {"seconds": args.clip_seconds, "warmup_frames": warmup, "batch_size": args.batch_size},
-            "playback": {k: playback[k] for k in ("chunk_frames", "host_buffer", "differs")},
-            "split": {**metrics["split"], "control": len(targets), "seed": args.seed},
+                          "methods": {m: method_labels(self.surrogate_, m)
+                                      for m in ("forward", "control", "describe", "steer")}},
+            "latent_reference": [float(v) for v in self.reference_],
+            "latent_range": {"low": self.lows_.tolist(), "high": self.highs_.tolist()},
+            "sampler": self.sampler_settings_,
+            "clip": {"seconds": a.clip_seconds, "warmup_frames": self.warmup_, "batch_size": a.batch_size},
+            "playback": {k: self.playback_[k] for k in ("chunk_frames", "host_buffer", "differs")},
+            "split": {**metrics["split"], "control": len(self.targets_), "seed": a.seed},
+            "build": {**built, "descriptors": [n for n in self.names_ if n not in taught], "specs": self.specs_},
             "grids": "grids.json", "examples": examples, "report": "report/index.html",
             "metrics": "metrics.json",
             "versions": {p: version(p) for p in ("torch", "numpy", "scikit-learn", "nn-tilde", "scipy")}
             | {"engine": __version__},
-        })
-    shutil.rmtree(partial, ignore_errors=True)
-    print_table(metrics)
-    print(f"bundle written to {out}/")
-    print(f"report: {out / 'report' / index.name}")
-    return metrics
+        }
+
+
+def build(args) -> dict:
+    """The whole pipeline for parsed command-line options; returns the metrics."""
+    return Build.from_args(args).run().metrics_
 
 
 def print_table(metrics: dict):

@@ -7,10 +7,12 @@ refuses a bundle whose schema or generator hash does not match, saying which.
 import json
 import os
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import torch
 
 from .generator import Generator, sha256
@@ -26,8 +28,9 @@ class BundleError(ValueError):
 
 
 # Everything a build writes into a bundle: a folder holding anything else is not ours to replace.
+LABELS = "labels"  # taught labels: their examples and model settings (engine.label)
 BUNDLE_ENTRIES = frozenset({MANIFEST, "metrics.json", "grids.json", "surrogate.ts", "dataset.npz", "generator.ts",
-                            "examples", "report"})
+                            "examples", "report", LABELS})
 
 
 def _listing(names) -> str:
@@ -125,6 +128,36 @@ class Bundle:
 
     def load_generator(self) -> Generator:
         return Generator.load(self.generator_path(), check=False)
+
+    def load_dataset(self) -> dict:
+        """dataset.npz's arrays, checked against the manifest before anything uses them:
+        latents [n, latent_size], raw descriptors [n, D] in the manifest's order, finite,
+        and the three splits disjoint indices into them."""
+        path = self.path / "dataset.npz"
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                data = {k: f[k] for k in ("latents", "descriptors_raw", "names", "train", "selection", "test")}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+            raise BundleError(f"{path}: expected the build's dataset (latents, descriptors_raw, names, train, "
+                              f"selection, test): {e}") from None
+        n, names = len(data["latents"]), self.descriptor_names
+        problems = []
+        if data["latents"].shape != (n, self.manifest["latent_size"]):
+            problems.append(f"latents are {data['latents'].shape}, expected [n, {self.manifest['latent_size']}]")
+        if data["descriptors_raw"].shape != (n, len(names)):
+            problems.append(f"descriptors_raw is {data['descriptors_raw'].shape}, expected [{n}, {len(names)}]")
+        if [str(v) for v in data["names"]] != names:
+            problems.append(f"names {[str(v) for v in data['names']]} differ from the manifest's {names}")
+        for key in ("latents", "descriptors_raw"):
+            if data[key].dtype.kind != "f" or not np.isfinite(data[key]).all():
+                problems.append(f"{key} must be finite floats")
+        splits = [data[k] for k in ("train", "selection", "test")]
+        if any(s.dtype.kind not in "iu" or s.ndim != 1 or (len(s) and (s.min() < 0 or s.max() >= n)) for s in splits) \
+                or len(np.unique(np.concatenate(splits))) != sum(len(s) for s in splits):
+            problems.append(f"train/selection/test must be disjoint indices below {n}")
+        if problems:
+            raise BundleError(f"{path} does not match its manifest: {'; '.join(problems)}")
+        return data
 
 
 def load(path, check_generator: bool = True) -> Bundle:

@@ -52,9 +52,10 @@ class TandemController:
         partial = (order < keep).float()
         return torch.where(full[:, None], torch.ones(n, d), partial)
 
-    def fit(self, Y, Z, describer: nn.Module, Y_val=None, Z_val=None) -> "TandemController":
+    def fit(self, Y, Z, describer: nn.Module, init: MLP = None) -> "TandemController":
         """Y: normalised descriptors [n, D] of the sampled latents Z [n, L]; `describer`
-        the fitted forward surrogate (frozen here)."""
+        the fitted forward surrogate (frozen here); `init` a network of the right shape to
+        start from (a warm start)."""
         Y = torch.as_tensor(np.asarray(Y), dtype=torch.float32)
         Z = torch.as_tensor(np.asarray(Z), dtype=torch.float32)
         n, d = Y.shape
@@ -64,7 +65,8 @@ class TandemController:
         z_mean, z_std = Z.mean(0), Z.std(0).clamp_min(1e-6)
         x_dim = 2 * d + L
         # inputs are already in sane units: targets 0..1, mask 0/1, anchor standardised
-        self.module_ = MLP(x_dim, L, self.hidden, self.depth, torch.zeros(x_dim), torch.ones(x_dim), z_mean, z_std)
+        self.module_ = copy.deepcopy(init) if init is not None else MLP(
+            x_dim, L, self.hidden, self.depth, torch.zeros(x_dim), torch.ones(x_dim), z_mean, z_std)
         describer = copy.deepcopy(describer).eval()
         for p in describer.parameters():
             p.requires_grad_(False)

@@ -10,10 +10,12 @@ import jsonschema
 SCHEMA_VERSION = 1
 MAX_LATENT, MAX_HOP, MAX_CHANNELS, MAX_DESCRIPTORS = 256, 1 << 16, 64, 64
 MIN_SR, MAX_SR = 1000, 768000
+MAX_SAMPLES, MAX_BATCH = 10 ** 7, 1 << 16
 
 _count = lambda low, high: {"type": "integer", "minimum": low, "maximum": high}  # noqa: E731
 _relative = {"type": "string", "minLength": 1, "pattern": r"^(?!/)(?![A-Za-z]:)(?!.*(^|[/\\])\.\.([/\\]|$))"}
 _numbers = {"type": "array", "items": {"type": "number"}}
+_seconds = {"type": "number", "exclusiveMinimum": 0, "maximum": 600}
 
 MANIFEST = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -53,6 +55,19 @@ MANIFEST = {
             },
         },
         "surrogate": {"type": "object", "required": ["file"], "properties": {"file": _relative}},
+        # what a later stage reads back to run again on the bundle (engine.build's Build.from_bundle)
+        "clip": {"type": "object", "required": ["seconds", "warmup_frames", "batch_size"],
+                 "properties": {"seconds": _seconds, "warmup_frames": _count(0, MAX_HOP),
+                                "batch_size": _count(1, MAX_BATCH)}},
+        "split": {"type": "object", "properties": {"seed": {"type": "integer"}}},
+        "build": {"type": "object", "properties": {
+            "samples": _count(50, MAX_SAMPLES), "seed": {"type": "integer"}, "epochs": _count(1, 100000),
+            "ensemble": _count(1, 64), "tandem_steps": _count(1, 10 ** 7), "control_samples": _count(1, MAX_SAMPLES),
+            "checks": _count(1, MAX_SAMPLES), "grid_resolution": _count(2, 1024),
+            "in_time_seconds": {"type": "number", "minimum": 3, "maximum": 3600}, "clip_seconds": _seconds,
+            "batch_size": _count(1, MAX_BATCH),
+            "descriptors": {"type": "array", "items": {"type": "string"}},
+            "specs": {"type": "array", "items": {"type": "string"}}}},
         "latent_reference": _numbers,
         "grids": _relative,
         "report": _relative,

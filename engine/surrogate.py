@@ -68,6 +68,62 @@ def merged(members: Sequence[MLP]) -> MLP:
     return out
 
 
+def linears(module) -> list:
+    """An MLP's linear layers, whether a Python module or a loaded TorchScript one."""
+    return [m for m in module.net.children() if hasattr(m, "weight")]
+
+
+def members_of(module) -> List[MLP]:
+    """A merged ensemble (as `merged` made it, or as a bundle's surrogate.ts holds it) taken
+    apart into MLPs whose mean it computes: each keeps its block of the hidden layers, k
+    times its share of the output layer and the whole output bias, in the ensemble's
+    input scaling and unscaled output (y_mean 0, y_std 1)."""
+    whole = linears(module)
+    k = int(module.members)
+    width = whole[0].weight.shape[0] // k
+    n_in, n_out = whole[0].weight.shape[1], whole[-1].weight.shape[0]
+    out = []
+    with torch.no_grad():
+        for j in range(k):
+            rows = slice(j * width, (j + 1) * width)
+            member = MLP(n_in, n_out, width, len(whole) - 1, module.x_mean, module.x_std,
+                         torch.zeros(n_out), torch.ones(n_out))
+            own = linears(member)
+            own[0].weight.copy_(whole[0].weight[rows])
+            own[0].bias.copy_(whole[0].bias[rows])
+            for layer, block in zip(own[1:-1], whole[1:-1]):
+                layer.weight.copy_(block.weight[rows, rows])
+                layer.bias.copy_(block.bias[rows])
+            own[-1].weight.copy_(whole[-1].weight[:, rows] * k)
+            own[-1].bias.copy_(whole[-1].bias)
+            out.append(member.eval())
+    return out
+
+
+def grown(module, inputs: Sequence[int], outputs: Sequence[int], x_mean, x_std, y_mean, y_std) -> MLP:
+    """`module` (an MLP of at least one hidden layer) with more inputs and outputs: its
+    input i becomes `inputs[i]` and its output o becomes `outputs[o]` of the new one, whose
+    scaling is given (the old positions hold the old scaling); weights from and to the new
+    positions start at zero, so new outputs start at y_mean. A warm start for a surrogate
+    that gains a descriptor."""
+    old = linears(module)
+    out = MLP(len(x_mean), len(y_mean), old[0].weight.shape[0], len(old) - 1, x_mean, x_std, y_mean, y_std)
+    new = linears(out)
+    inputs, outputs = list(inputs), list(outputs)
+    with torch.no_grad():
+        for layer, before in zip(new[1:-1], old[1:-1]):
+            layer.weight.copy_(before.weight)
+            layer.bias.copy_(before.bias)
+        new[0].weight.zero_()
+        new[0].weight[:, inputs] = old[0].weight
+        new[0].bias.copy_(old[0].bias)
+        new[-1].weight.zero_()
+        new[-1].bias.zero_()
+        new[-1].weight[outputs] = old[-1].weight
+        new[-1].bias[outputs] = old[-1].bias
+    return out.eval()
+
+
 class MLPRegressor:
     """A small MLP regressor in scikit-learn's manner: settings in __init__, `fit`
     returns self, learned state ends in `_`. Keeps the weights of the epoch with the
@@ -87,25 +143,30 @@ class MLPRegressor:
         self.validation = validation
         self.seed = seed
 
-    def fit(self, X, Y) -> "MLPRegressor":
+    def fit(self, X, Y, init: Sequence[MLP] = None) -> "MLPRegressor":
+        """`init`: one MLP per member of the right shape to start from (a warm start)
+        instead of fresh weights and scaling."""
         X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
         Y = torch.as_tensor(np.asarray(Y), dtype=torch.float32)
-        fitted = [self._fit_one(X, Y, self.seed + k) for k in range(self.members)]
+        if init is not None and len(init) != self.members:
+            raise ValueError(f"a warm start needs one network per member ({self.members}), got {len(init)}")
+        fitted = [self._fit_one(X, Y, self.seed + k, init[k] if init else None) for k in range(self.members)]
         self.val_loss_ = float(np.mean([loss for _, loss, _ in fitted]))
         self.history_ = fitted[0][2]
         self.members_ = [module for module, _, _ in fitted]
         self.module_ = merged(self.members_).eval()
         return self
 
-    def _fit_one(self, X, Y, seed: int):
+    def _fit_one(self, X, Y, seed: int, start: MLP = None):
         g = torch.Generator().manual_seed(seed)
         torch.manual_seed(seed)
         order = torch.randperm(len(X), generator=g)
         n_val = max(1, int(len(X) * self.validation))
         val, train = order[:n_val], order[n_val:]
         std = lambda t: t.std(0).clamp_min(1e-6)  # noqa: E731
-        module = MLP(X.shape[1], Y.shape[1], self.hidden, self.depth,
-                     X[train].mean(0), std(X[train]), Y[train].mean(0), std(Y[train]))
+        module = copy.deepcopy(start) if start is not None else MLP(
+            X.shape[1], Y.shape[1], self.hidden, self.depth, X[train].mean(0), std(X[train]), Y[train].mean(0),
+            std(Y[train]))
         opt = torch.optim.AdamW(module.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         steps = self.epochs * max(1, len(train) // self.batch_size)
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, self.lr, total_steps=steps)
@@ -196,12 +257,12 @@ class SemanticSurrogate(nn_tilde.Module):
         biases = [layer.bias.detach() for layer in m.net if isinstance(layer, nn.Linear)]
         k, width = m.members, linears[0].shape[0] // m.members
 
-        def value_bias(b: torch.Tensor) -> torch.Tensor:
-            return torch.cat([b.unsqueeze(-1), torch.zeros(b.shape + (latent_size,))], -1)
+        def value_bias(b: torch.Tensor) -> torch.Tensor:  # [..., width] -> [..., width, 1 (rows), 1 + L]
+            return torch.cat([b.unsqueeze(-1), torch.zeros(b.shape + (latent_size,))], -1).unsqueeze(-2)
 
         w_in = linears[0] / m.x_std
         self.jac_in = w_in
-        self.jac_in_bias = value_bias(biases[0] - w_in @ m.x_mean)
+        self.jac_in_bias = value_bias((biases[0] - w_in @ m.x_mean).view(k, width))
         self.jac_eye = torch.eye(latent_size)
         self.jac_blocks: List[torch.Tensor] = [
             torch.stack([w[j * width:(j + 1) * width, j * width:(j + 1) * width] for j in range(k)])
@@ -258,12 +319,16 @@ class SemanticSurrogate(nn_tilde.Module):
     def jacobian(self, z: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Rows of latents [N, L] -> (descriptors [N, D], d descriptors / d latent [N, D, L]),
         in closed form through the MLP (no autograd: nn~ runs without it)."""
-        n = z.shape[0]
-        a = torch.cat([z.unsqueeze(-1), self.jac_eye.expand(n, self.latent_size, self.latent_size)], -1)
-        a = (torch.matmul(self.jac_in, a) + self.jac_in_bias).view(n, self.jac_members, -1, self.latent_size + 1)
+        # laid out [members, width, rows, 1 + L] so that each layer is one batched product
+        # over the members, whatever the number of rows
+        n, L, k = z.shape[0], self.latent_size, self.jac_members
+        a = torch.cat([z.t().unsqueeze(-1), self.jac_eye.unsqueeze(1).expand(L, n, L)], -1).reshape(L, -1)
+        a = (self.jac_in @ a).view(k, -1, n, L + 1) + self.jac_in_bias
         for w, b in zip(self.jac_blocks, self.jac_block_biases):
-            a = torch.matmul(w, self._silu(a)) + b
-        out = torch.matmul(self.jac_out, self._silu(a)).sum(1) + self.jac_out_bias
+            a = torch.bmm(w, self._silu(a).view(k, w.shape[2], -1)).view(k, -1, n, L + 1) + b
+        a = self._silu(a)
+        out = torch.bmm(self.jac_out, a.view(k, a.shape[1], -1)).sum(0).view(-1, n, L + 1) + self.jac_out_bias
+        out = out.transpose(0, 1)
         return out[:, :, 0], out[:, :, 1:]
 
     def _silu(self, a: torch.Tensor) -> torch.Tensor:

@@ -2,8 +2,8 @@
 TorchScript classifier whose output becomes a descriptor.
 
 Both are named by a *spec* string, so they can be given on the command line and
-re-loaded in every worker process: `plugin:PATH.py` or
-`classifier:NAME=PATH.ts[:INDEX]`.
+re-loaded in every worker process: `plugin:PATH.py`, `classifier:NAME=PATH.ts[:INDEX]`,
+or `label:PATH.json` (a label taught by example, engine/label.py).
 """
 import importlib.util
 import sys
@@ -14,6 +14,7 @@ import torch
 from .registry import REGISTRY, descriptor
 
 _LOADED = set()
+LABELS = {}  # taught labels registered in this process: name -> their JSON (engine/label.py)
 
 
 def load(spec: str):
@@ -27,8 +28,12 @@ def load(spec: str):
         name, _, rest = value.partition("=")
         path, _, index = rest.rpartition(":") if rest.rpartition(":")[2].isdigit() else (rest, "", "")
         register_classifier(name, path, int(index) if index else 0)
+    elif kind == "label":
+        from ..label import Label  # the label's model needs scikit-learn, which describing otherwise does not
+        Label.load(value).register()
     else:
-        raise ValueError(f"descriptor spec {spec!r}: expected 'plugin:FILE.py' or 'classifier:NAME=FILE.ts[:INDEX]'")
+        raise ValueError(f"descriptor spec {spec!r}: expected 'plugin:FILE.py', 'classifier:NAME=FILE.ts[:INDEX]' "
+                         "or 'label:FILE.json'")
     _LOADED.add(spec)
 
 
