@@ -37,7 +37,7 @@ from .describe import describe_file
 from .descriptors import custom
 from .descriptors.registry import REGISTRY, descriptor
 from .normalise import DescriptorScaler
-from .surrogate import grown, members_of
+from .surrogate import members_of, resized
 
 MIN_EXAMPLES = 4
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")  # a Pd/Max symbol and a file name
@@ -200,48 +200,52 @@ def _finite(*values) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in values)
 
 
-def read_examples(path, name: str, positive: str = None) -> tuple:
-    """FILE.json -> (examples [{"audio"|"latent", "value", "target"}], kind, classes)."""
-    path = Path(path)
-    try:
-        items = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BundleError(f"examples {path}: expected a JSON list of {{\"audio\"|\"latent\", \"value\"}}: {e}") from None
+def read_examples(source, name: str, positive: str = None, before: "Label" = None) -> tuple:
+    """FILE.json, or its list -> (examples [{"audio"|"latent", "value", "target"}], kind,
+    classes), after the examples of `before` (a label being added to)."""
+    if isinstance(source, list):
+        items, where, base = source, "examples", Path.cwd()
+    else:
+        path = Path(source)
+        where, base = f"examples {path}", path.parent
+        try:
+            items = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise BundleError(f"{where}: expected a JSON list of {{\"audio\"|\"latent\", \"value\"}}: {e}") from None
     if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
-        raise BundleError(f"examples {path}: expected a JSON list of objects, each "
+        raise BundleError(f"{where}: expected a JSON list of objects, each "
                           '{"audio": "file.wav", "value": v} or {"latent": [...], "value": v}')
-    if len(items) < MIN_EXAMPLES:
-        raise BundleError(f"examples {path}: {len(items)} example(s); a label needs at least {MIN_EXAMPLES}")
-    examples = []
+    examples = list(before.examples) if before else []
     for i, e in enumerate(items):
-        where = f"examples {path}, item {i}"
         if set(e) not in ({"audio", "value"}, {"latent", "value"}):
-            raise BundleError(f"{where}: expected keys audio+value or latent+value, found {sorted(e)}")
+            raise BundleError(f"{where}, item {i}: expected keys audio+value or latent+value, found {sorted(e)}")
         if "audio" in e:
             if not isinstance(e["audio"], str):
-                raise BundleError(f"{where}: audio must be a file path")
-            e = {**e, "audio": str((path.parent / e["audio"]).resolve())}
-        examples.append(e)
+                raise BundleError(f"{where}, item {i}: audio must be a file path")
+            e = {**e, "audio": str((base / e["audio"]).resolve())}
+        examples.append(dict(e))
+    if len(examples) < MIN_EXAMPLES:
+        raise BundleError(f"{where}: {len(examples)} example(s); a label needs at least {MIN_EXAMPLES}")
     values = [e["value"] for e in examples]
     if all(isinstance(v, str) for v in values):
         words = sorted(set(values))
         if len(words) != 2:
-            raise BundleError(f"examples {path}: a yes/no label needs exactly two words as values, found {words}")
-        chosen = positive or next((w for w in words if w.lower() in POSITIVE + (name.lower(),)), None)
+            raise BundleError(f"{where}: a yes/no label needs exactly two words as values, found {words}")
+        chosen = positive or (before.classes[1] if before and before.classes else None) or next(
+            (w for w in words if w.lower() in POSITIVE + (name.lower(),)), None)
         if chosen not in words:
-            raise BundleError(f"examples {path}: which of {words} means {name}? say it with --positive")
-        classes = [w for w in words if w != chosen] + [chosen]
+            raise BundleError(f"{where}: which of {words} means {name}? say it with --positive")
+        if min(values.count(w) for w in words) < 2:
+            raise BundleError(f"{where}: each word needs at least 2 examples, found "
+                              f"{ {w: values.count(w) for w in words} }")
         for e in examples:
             e["target"] = float(e["value"] == chosen)
-        if min(values.count(w) for w in words) < 2:
-            raise BundleError(f"examples {path}: each word needs at least 2 examples, found "
-                              f"{ {w: values.count(w) for w in words} }")
-        return examples, "class", classes
+        return examples, "class", [w for w in words if w != chosen] + [chosen]
     if not all(_finite(v) for v in values):
-        raise BundleError(f"examples {path}: every value must be a finite number (or every value one of two words), "
+        raise BundleError(f"{where}: every value must be a finite number (or every value one of two words), "
                           f"found {values}")
     if len(set(values)) < 2:
-        raise BundleError(f"examples {path}: every example has the value {values[0]}; a label needs different values")
+        raise BundleError(f"{where}: every example has the value {values[0]}; a label needs different values")
     for e in examples:
         e["target"] = float(e["value"])
     return examples, "value", None
@@ -274,15 +278,16 @@ def describe_examples(bundle, examples: list, names: list) -> list:
     return out
 
 
-def teach(bundle_path, name: str, examples=None, source=None, positive: str = None, out=None,
-          epochs: int = 30, tandem_steps: int = 500, **settings) -> dict:
-    """Teach NAME to the bundle (from `examples`, a FILE.json, or from the bundle `source`
-    that was taught it) and rewrite the bundle (or write `out`). Returns the metrics."""
-
+def teach(bundle_path, name: str, examples=None, source=None, positive: str = None, out=None, add: bool = False,
+          progress=print, **settings) -> dict:
+    """Teach NAME to the bundle and rewrite it (or write `out`); returns the metrics.
+    `examples` is a FILE.json or its list; `source` a bundle that was taught NAME (its
+    label applies unchanged); `add` keeps the examples NAME was taught before. `settings`
+    go to the build's stages (`epochs`, `tandem_steps`, `jobs`, ...)."""
     if not NAME.match(name):
         raise BundleError(f"label name {name!r}: expected a letter then up to 31 letters, digits, - or _")
     bundle = load_bundle(bundle_path)
-    taught = {d["name"] for d in bundle.manifest["descriptors"] if "taught" in d}
+    taught = _taught(bundle)
     if name in REGISTRY and name not in custom.LABELS and name not in taught:
         raise BundleError(f"{name!r} is already a descriptor ({REGISTRY[name].reference or 'built in'}); "
                           "choose another name for the label")
@@ -292,64 +297,104 @@ def teach(bundle_path, name: str, examples=None, source=None, positive: str = No
         label = Label.load(Path(source) / LABELS / f"{name}.json")
         label.source = str(Path(source).resolve())
     else:
-        items, kind, classes = read_examples(examples, name, positive)
-        features = [d for d in bundle.manifest["descriptors"] if "taught" not in d]
-        items = describe_examples(bundle, items, [f["name"] for f in features])
-        features = [{"name": d["name"], "normalisation": d["normalisation"]} for d in features]
+        before = Label.load(bundle.path / LABELS / f"{name}.json") if add and name in taught else None
+        items, kind, classes = read_examples(examples, name, positive, before=before)
+        features = [d for d in bundle.manifest["descriptors"] if d["name"] not in taught]
+        items = (before.examples if before else []) + describe_examples(
+            bundle, items[len(before.examples) if before else 0:], [f["name"] for f in features])
+        features = before.features if before else [{"name": d["name"], "normalisation": d["normalisation"]}
+                                                     for d in features]
         label = Label(name, kind, features, items, classes)
-        print(f"{name}: {label.model.choice_[0]} {label.model.choice_[1]}, cross-validated "
-              f"{label.model.cv_metric_} {label.cv_score:.3f} on {len(items)} examples")
+        progress(f"{name}: {label.model.choice_[0]} {label.model.choice_[1]}, cross-validated "
+                 f"{label.model.cv_metric_} {label.cv_score:.3f} on {len(items)} examples")
+    return _rebuild(bundle, {name: label}, [], out, progress, settings)
 
-    build = Build.from_bundle(bundle.path, **{"out": str(out or bundle.path), "epochs": epochs,
-                                              "tandem_steps": tandem_steps, **settings})
-    missing = [n for n in label.feature_names if n not in build.names_]
-    if missing:
-        raise BundleError(f"{bundle.path} lacks the descriptor(s) {missing} that label {name} reads")
-    values = label.predict_raw(build.raw_[:, [build.names_.index(n) for n in label.feature_names]])
+
+def forget(bundle_path, name: str, out=None, progress=print, **settings) -> dict:
+    """Remove the taught label NAME from the bundle (its column, its examples) and rewrite
+    it (or write `out`); returns the metrics."""
+    bundle = load_bundle(bundle_path)
+    if name not in _taught(bundle):
+        raise BundleError(f"{bundle.path} has no taught label {name!r}; its taught labels: "
+                          f"{sorted(_taught(bundle)) or 'none'}")
+    if len(bundle.descriptor_names) <= 2:
+        raise BundleError(f"{bundle.path} would keep fewer than 2 descriptors without {name}")
+    return _rebuild(bundle, {}, [name], out, progress, settings)
+
+
+def _taught(bundle) -> set:
+    return {d["name"] for d in bundle.manifest["descriptors"] if "taught" in d}
+
+
+def _rebuild(bundle, labels: dict, dropped: list, out, progress, settings) -> dict:
+    """The build's stages again on the bundle's own dataset, with the label columns set
+    (appended, or replaced in place) and `dropped` ones removed: warm-started fit, checks
+    with the controller the bundle was built with, map, atomic write."""
+    build = Build.from_bundle(bundle.path, **{"out": str(out or bundle.path), "epochs": 30, "tandem_steps": 500,
+                                              **settings})
     old_names = list(build.names_)
-    if name not in build.names_:
-        build.names_.append(name)
-        build.raw_ = np.concatenate([build.raw_, values[:, None]], 1)
-    else:  # taught again: the same column, new values
-        build.raw_ = build.raw_.copy()
-        build.raw_[:, build.names_.index(name)] = values
-    label.register()
-    # the generator and its samples are the same: the controller chosen when the bundle was
-    # built stays (measuring the three again would double the checks' time)
-    build.controllers = (bundle.manifest["surrogate"].get("controller", "tandem"),)
-    init = _warm_start(bundle, old_names, build)
-    with tempfile.TemporaryDirectory() as folder:  # the label as a file the checks' worker processes load
-        spec = Path(folder) / f"{name}.json"
-        spec.write_text(json.dumps(label.to_json()))
-        build.label_specs_ = [s for s in build.label_specs_ if Path(s).name != spec.name] + [f"label:{spec}"]
-        build.labels = {**build.labels, name: label.to_json()}
-        build.fit(init).check().map().write()
+    keep = [j for j, n in enumerate(old_names) if n not in dropped]
+    build.names_ = [old_names[j] for j in keep]
+    build.raw_ = build.raw_[:, keep]
+    build.labels = {n: v for n, v in build.labels.items() if n not in dropped}
+    build.label_specs_ = [sp for sp in build.label_specs_ if Path(sp).stem not in dropped]
+    with tempfile.TemporaryDirectory() as folder:  # labels as files the checks' worker processes load
+        for name, label in labels.items():
+            missing = [n for n in label.feature_names if n not in build.names_]
+            if missing:
+                raise BundleError(f"{bundle.path} lacks the descriptor(s) {missing} that label {name} reads")
+            values = label.predict_raw(build.raw_[:, [build.names_.index(n) for n in label.feature_names]])
+            if name in build.names_:  # taught again: the same column, new values
+                build.raw_ = build.raw_.copy()
+                build.raw_[:, build.names_.index(name)] = values
+            else:
+                build.names_.append(name)
+                build.raw_ = np.concatenate([build.raw_, values[:, None]], 1)
+            label.register()
+            spec = Path(folder) / f"{name}.json"
+            spec.write_text(json.dumps(label.to_json()))
+            build.label_specs_ = [sp for sp in build.label_specs_ if Path(sp).stem != name] + [f"label:{spec}"]
+            build.labels[name] = label.to_json()
+        # the generator and its samples are the same: the controller chosen when the bundle
+        # was built stays (measuring the three again would double the checks' time)
+        build.controllers = (bundle.manifest["surrogate"].get("controller", "tandem"),)
+        init = _warm_start(bundle, old_names, build)
+        progress("fitting the surrogates ...")
+        build.fit(init)
+        progress("checking on re-decoded audio ...")
+        build.check()
+        progress("mapping ...")
+        build.map()
+        progress("writing the bundle ...")
+        build.write()
     return build.metrics_
 
 
 def _warm_start(bundle, old_names: list, build) -> dict:
-    """The bundle's networks widened to the new descriptor set: new weights start at zero,
-    so training starts from what the bundle already knew."""
+    """The bundle's networks resized to the new descriptor set: weights of new descriptors
+    start at zero, removed ones go, so training starts from what the bundle knew."""
     s = bundle.load_surrogate()
-    d_old, d, L = len(old_names), len(build.names_), build.latents_.shape[1]
-    new = build.raw_[:, d_old:]
-    new = DescriptorScaler(build.names_[d_old:]).fit(new[np.concatenate([build.idx_train_, build.idx_select_])]) \
-        .transform(new[build.idx_train_])
+    names, L = build.names_, build.latents_.shape[1]
+    d_old, d = len(old_names), len(names)
+    at = [names.index(n) if n in names else None for n in old_names]  # old descriptor -> new position
     init = {}
     if int(getattr(s.describer, "members", 0)) == build.settings.ensemble:
-        init["describer"] = [grown(m, range(L), range(d_old), m.x_mean, m.x_std,
-                                   torch.cat([m.y_mean, torch.zeros(d - d_old)]),
-                                   torch.cat([m.y_std, torch.ones(d - d_old)])) for m in members_of(s.describer)]
+        init["describer"] = [resized(m, range(L), at, m.x_mean, m.x_std, torch.zeros(d), torch.ones(d))
+                             for m in members_of(s.describer)]
     else:
         print("note: this bundle's forward ensemble predates warm starts or has another size; fitted afresh")
-    c = s.controller
-    moved = [*range(d_old), *range(d, d + d_old), *range(2 * d, 2 * d + L)]  # [targets, mask, anchor] layout
-    init["tandem"] = grown(c, moved, range(L), torch.zeros(2 * d + L), torch.ones(2 * d + L), c.y_mean, c.y_std)
-    if bundle.manifest["surrogate"]["controller"] == "regression":
+    moved = lambda offset: [None if j is None else offset + j for j in at]  # noqa: E731
+    c = s.controller  # inputs [targets, mask, anchor]
+    init["tandem"] = resized(c, moved(0) + moved(d) + [2 * d + l for l in range(L)], range(L),
+                             torch.zeros(2 * d + L), torch.ones(2 * d + L), c.y_mean, c.y_std)
+    if bundle.manifest["surrogate"].get("controller") == "regression":
         r = s.absolute.regressor
-        col = torch.as_tensor(new, dtype=torch.float32)
-        init["regression"] = grown(r, range(d_old), range(L), torch.cat([r.x_mean, col.mean(0)]),
-                                   torch.cat([r.x_std, col.std(0).clamp_min(1e-6)]), r.y_mean, r.y_std)
+        # normalised descriptors span 0..1 by construction: a new input's scaling starts there
+        x_mean, x_std = torch.full((d,), 0.5), torch.full((d,), 0.25)
+        for j, new in enumerate(at):
+            if new is not None:
+                x_mean[new], x_std[new] = r.x_mean[j], r.x_std[j]
+        init["regression"] = resized(r, at, range(L), x_mean, x_std, r.y_mean, r.y_std)
     return init
 
 
@@ -360,16 +405,20 @@ def main(argv=None):
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--examples", metavar="FILE.json", help="the examples (see above)")
     how.add_argument("--from", dest="source", metavar="BUNDLE", help="a bundle already taught NAME: apply its label")
+    how.add_argument("--forget", action="store_true", help="remove the taught label NAME from the bundle")
+    p.add_argument("--add", action="store_true", help="keep the examples NAME was taught before and add these")
     p.add_argument("--positive", help="for a yes/no label: the word that means NAME")
     p.add_argument("--out", help="write the taught bundle here instead of replacing BUNDLE")
     p.add_argument("--epochs", type=int, default=30, help="epochs of the warm-started forward surrogates")
     p.add_argument("--tandem-steps", type=int, default=500, help="steps of the warm-started tandem controller")
     p.add_argument("--jobs", type=int, default=None, help="parallel decode workers for the checks")
     args = p.parse_args(argv)
-    settings = {"jobs": args.jobs} if args.jobs else {}
+    settings = {"epochs": args.epochs, "tandem_steps": args.tandem_steps, **({"jobs": args.jobs} if args.jobs else {})}
     try:
-        teach(args.bundle, args.name, args.examples, args.source, args.positive, args.out, args.epochs,
-              args.tandem_steps, **settings)
+        if args.forget:
+            forget(args.bundle, args.name, args.out, **settings)
+        else:
+            teach(args.bundle, args.name, args.examples, args.source, args.positive, args.out, args.add, **settings)
     except (BundleError, ValueError) as e:
         print(f"error: {e}; the bundle is untouched", file=sys.stderr)
         sys.exit(2)

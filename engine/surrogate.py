@@ -100,27 +100,28 @@ def members_of(module) -> List[MLP]:
     return out
 
 
-def grown(module, inputs: Sequence[int], outputs: Sequence[int], x_mean, x_std, y_mean, y_std) -> MLP:
-    """`module` (an MLP of at least one hidden layer) with more inputs and outputs: its
-    input i becomes `inputs[i]` and its output o becomes `outputs[o]` of the new one, whose
-    scaling is given (the old positions hold the old scaling); weights from and to the new
-    positions start at zero, so new outputs start at y_mean. A warm start for a surrogate
-    that gains a descriptor."""
+def resized(module, inputs: Sequence, outputs: Sequence, x_mean, x_std, y_mean, y_std) -> MLP:
+    """`module` (an MLP of at least one hidden layer) with other inputs and outputs: its
+    input i becomes `inputs[i]` and its output o becomes `outputs[o]` of the new one (None:
+    dropped), whose scaling is given (the kept positions hold the old scaling); weights
+    from and to new positions start at zero, so new outputs start at y_mean. A warm start
+    for a surrogate whose descriptors changed."""
     old = linears(module)
     out = MLP(len(x_mean), len(y_mean), old[0].weight.shape[0], len(old) - 1, x_mean, x_std, y_mean, y_std)
     new = linears(out)
-    inputs, outputs = list(inputs), list(outputs)
+    kept_in = [i for i, j in enumerate(inputs) if j is not None]
+    kept_out = [o for o, j in enumerate(outputs) if j is not None]
     with torch.no_grad():
         for layer, before in zip(new[1:-1], old[1:-1]):
             layer.weight.copy_(before.weight)
             layer.bias.copy_(before.bias)
         new[0].weight.zero_()
-        new[0].weight[:, inputs] = old[0].weight
+        new[0].weight[:, [inputs[i] for i in kept_in]] = old[0].weight[:, kept_in]
         new[0].bias.copy_(old[0].bias)
         new[-1].weight.zero_()
         new[-1].bias.zero_()
-        new[-1].weight[outputs] = old[-1].weight
-        new[-1].bias[outputs] = old[-1].bias
+        new[-1].weight[[outputs[o] for o in kept_out]] = old[-1].weight[kept_out]
+        new[-1].bias[[outputs[o] for o in kept_out]] = old[-1].bias[kept_out]
     return out.eval()
 
 

@@ -12,8 +12,8 @@ import torch
 from engine import bundle as bundle_mod
 from engine.build import build, parse_args
 from engine.bundle import BundleError
-from engine.label import Label, main, teach
-from engine.surrogate import MLPRegressor, grown, members_of
+from engine.label import Label, forget, main, teach
+from engine.surrogate import MLPRegressor, members_of, resized
 
 from conftest import tone
 
@@ -68,6 +68,16 @@ def test_a_label_taught_by_latents_follows_its_rule_and_joins_the_bundle(bundle,
     teach(bundle, "airy", again, **FAST)
     assert bundle_mod.load(bundle).descriptor_names.count("airy") == 1
     assert np.corrcoef(column(bundle, "airy"), column(bundle, "brightness"))[0, 1] < -0.9
+    # more examples on top of those (as the host's teach and learn do), then forgotten
+    more = latent_examples(bundle, 4, lambda y: 1 - np.clip(y["brightness"], 0, 1), tmp_path / "more.json")
+    teach(bundle, "airy", json.loads(more.read_text()), add=True, **FAST)
+    assert json.loads((bundle / "labels" / "airy.json").read_text())["taught"]["examples"] == 16
+    forget(bundle, "airy", **FAST)
+    b = bundle_mod.load(bundle)
+    assert "airy" not in b.descriptor_names and not (bundle / "labels" / "airy.json").exists()
+    assert "airy" not in json.loads((bundle / "metrics.json").read_text())["descriptors"]
+    with pytest.raises(BundleError, match="no taught label"):
+        forget(bundle, "airy", **FAST)
 
 
 def test_a_yes_no_label_from_sound_files(bundle, tmp_path):
@@ -151,7 +161,7 @@ def test_a_warm_start_begins_where_the_ensemble_was():
     members = members_of(torch.jit.script(ensemble.module_))
     with torch.no_grad():
         assert torch.allclose(torch.stack([m(x) for m in members]).mean(0), ensemble.module_(x), atol=1e-5)
-        wide = [grown(m, range(3), range(2), m.x_mean, m.x_std, torch.tensor([0.0, 0.0, 0.7]),
+        wide = [resized(m, range(3), range(2), m.x_mean, m.x_std, torch.tensor([0.0, 0.0, 0.7]),
                       torch.tensor([1.0, 1.0, 0.2])) for m in members]
         out = torch.stack([m(x) for m in wide]).mean(0)
         assert torch.allclose(out[:, :2], ensemble.module_(x), atol=1e-5) and torch.allclose(out[:, 2], torch.tensor(0.7))
