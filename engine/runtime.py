@@ -27,3 +27,21 @@ def load_for_host(path: str) -> dict:
             "latent": m["latent_size"], "hop": m["hop"], "sr": m["sr"], "channels": m["channels"],
             "latent_mean": [float(v) for v in surrogate.latent_mean], "normalisation": norm,
             "path": str(b.path.resolve()), "generator_name": b.generator_path().name}
+
+
+def relabel_for_host(path: str, name: str, examples: list, forget: bool, progress) -> str:
+    """`learn NAME` (examples: [{"latent", "value"}] the object was taught, added to those
+    the label has) or `forget NAME` on the bundle at `path`, which is rewritten; returns
+    the line the object posts. Raises ValueError (BundleError) with a readable reason."""
+    from . import label  # the build's stages and scikit-learn: not for every load
+
+    torch.set_num_threads(1)
+    # jobs=1: joblib's worker processes would start the host's executable, not python
+    if forget:
+        label.forget(path, name, progress=progress, jobs=1)
+        return f"forgot {name}: {path} no longer has it"
+    metrics = label.teach(path, name, examples, add=True, progress=progress, jobs=1)
+    taught = next(d["taught"] for d in bundle_mod.load(path).manifest["descriptors"] if d["name"] == name)
+    m = metrics["descriptors"][name]
+    return (f"learned {name}: {taught['model']}, cross-validated {taught['cv_metric']} {taught['cv_score']:.2f} "
+            f"on {taught['examples']} examples; control r {m['control_r']:.2f} on re-decoded audio")

@@ -2,6 +2,7 @@
 at their true pitch, the threaded path runs in real time (not -batch) through a swap,
 DSP restarts and another object's creation, and host vectors longer than the buffer."""
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -179,3 +180,57 @@ def test_host_vectors_longer_and_shorter_than_the_buffer(pd_bundle, tmp_path):
         assert all(s in ("underruns 0", "underruns 1") for s in said if s.startswith("underruns")), (v, b, said)
         level = lines(err, f"level-v{v}-b{b}")
         assert level and float(level[-1]) > 20, (v, b, level)  # dB: it plays
+
+
+def test_a_label_taught_while_playing(pd_bundle, tmp_path):
+    """In real time, threaded: `teach airy V` at eight f0 targets (airy = the f0 target),
+    `learn airy` while it keeps playing; once the relearned bundle is adopted (`loaded`
+    again), a new object exposes airy by name and `target airy` moves f0 as taught."""
+    bundle = tmp_path / "taught.semantic"
+    shutil.copytree(pd_bundle, bundle)
+    A = symbol(bundle)
+    values = [0.1, 0.9, 0.3, 0.7, 0.5, 0.2, 0.8, 0.6]
+    objects = [("obj", f"semantic~ {A} @descriptors f0 brightness"),                     # 0
+               ("obj", "loadbang"), ("obj", "delay 500"), ("msg", "\\; pd dsp 1"),    # 1 2 3
+               ("obj", "route loaded"), ("obj", "f"), ("obj", "+ 1"), ("obj", "sel 2"),  # 4 5 6 7
+               ("msg", ""),                                                              # 8: creates it (below)
+               ("obj", "r second"), ("obj", "snapshot~"), ("obj", "snapshot~"),          # 9 10 11
+               ("obj", "print airy"), ("obj", "print f0"), ("obj", "metro 200"),         # 12 13 14
+               ("obj", "delay 4000"), ("msg", "\\; second target airy 0.9"),            # 15 16
+               ("obj", "delay 6500"), ("msg", "\\; second target airy 0.1"), ("msg", "high"),  # 17 18 19
+               ("obj", "delay 9000"), ("msg", "low"), ("obj", "print mark"),            # 20 21 22
+               ("obj", "delay 9100"), ("msg", "\\; pd quit"),                          # 23 24
+               ("obj", "print said"), ("msg", "learn airy"), ("obj", "t b")]               # 25 26 27
+    c = [(1, 0, 2, 0), (2, 0, 3, 0), (0, 11, 4, 0), (4, 0, 27, 0), (27, 0, 5, 0), (5, 0, 6, 0), (6, 0, 5, 1), (6, 0, 7, 0),
+         (7, 0, 8, 0), (7, 0, 14, 0), (14, 0, 10, 0), (14, 0, 11, 0), (10, 0, 12, 0), (11, 0, 13, 0),
+         (7, 0, 15, 0), (15, 0, 16, 0), (7, 0, 17, 0), (17, 0, 18, 0), (17, 0, 19, 0), (19, 0, 22, 0),
+         (7, 0, 20, 0), (20, 0, 21, 0), (21, 0, 22, 0), (7, 0, 23, 0), (23, 0, 24, 0), (0, 11, 25, 0),
+         (26, 0, 0, 0)]
+    for k, v in enumerate(values):
+        at = 1500 + 700 * k
+        base = len(objects)
+        objects += [("obj", f"delay {at}"), ("msg", f"target f0 {v}"), ("obj", f"delay {at + 500}"),
+                    ("msg", f"teach airy {v}")]
+        c += [(1, 0, base, 0), (base, 0, base + 1, 0), (base + 1, 0, 0, 0),
+              (1, 0, base + 2, 0), (base + 2, 0, base + 3, 0), (base + 3, 0, 0, 0)]
+    base = len(objects)
+    objects += [("obj", f"delay {1500 + 700 * len(values) + 300}")]
+    c += [(1, 0, base, 0), (base, 0, 26, 0)]
+    new = len(objects)  # the object message box 8 creates, connected to [r second] and the snapshots
+    objects[8] = ("msg", f"\\; pd-learn.pd obj 300 400 semantic~ {A} @descriptors airy f0 \\; "
+                         f"pd-learn.pd connect 9 0 {new} 0 \\; pd-learn.pd connect {new} 9 10 0 \\; "
+                         f"pd-learn.pd connect {new} 10 11 0")
+    result = run_pd(write_patch(tmp_path / "learn.pd", objects, c), batch=False, timeout=400)
+    err = result.stderr.replace("\\", "")
+    assert result.returncode == 0 and "error" not in err.lower(), err
+    assert "taught airy: example 8" in err and "learned airy" in err, err
+    assert [s for s in lines(err, "said") if s.startswith("loaded")] == [f"loaded {bundle}"] * 2, err
+    taught = bundle_mod.load(bundle).manifest["descriptors"][-1]
+    assert taught["name"] == "airy" and taught["taught"]["examples"] == 8
+    text = err.splitlines()
+    marks = [i for i, line in enumerate(text) if line.startswith("mark:")]
+    assert len(marks) == 2, err
+    high, low = "\n".join(text[marks[0] - 8:marks[0]]), "\n".join(text[marks[1] - 8:marks[1]])
+    for tag in ("airy", "f0"):
+        h, lo = (np.mean([float(v) for v in lines(window, tag)][-4:]) for window in (high, low))
+        assert h > lo + 0.4, (tag, h, lo, err)

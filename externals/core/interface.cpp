@@ -6,7 +6,7 @@ namespace semantic {
 
 namespace {
 
-const char* const kMessages = "load, mode, info, bypass, target or latent";
+const char* const kMessages = "load, mode, info, bypass, target, latent, teach, learn or forget";
 
 std::string number_text(double v) {
     std::ostringstream s;
@@ -120,6 +120,17 @@ Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const 
         r.outputs.push_back({"info", {Atom::of(text)}});
     } else if (selector == "target" || selector == "latent") {
         pairs(s, selector, args, r);
+    } else if (selector == "teach") {
+        if (args.size() != 2 || args[0].is_number)
+            r.errors.push_back("teach expects a label name and a value (a number, or a word for a yes/no label)");
+        else if (auto err = s.teach(args[0].symbol, args[1].number, args[1].is_number ? "" : args[1].symbol);
+                 !err.empty())
+            r.errors.push_back(err);
+    } else if (selector == "learn" || selector == "forget") {
+        if (args.size() != 1 || args[0].is_number)
+            r.errors.push_back(selector + " expects a label name");
+        else if (auto err = selector == "learn" ? s.learn(args[0].symbol) : s.forget(args[0].symbol); !err.empty())
+            r.errors.push_back(err);
     } else {
         r.errors.push_back("unknown message '" + selector + "'; expected " + kMessages);
     }
@@ -170,7 +181,7 @@ std::string inlet_assist(const Semantic& s, int index) {
     if (index < 0 || index >= int(names.size())) return "";
     std::string what = "(signal) " + names[index] + " target (control mode) / latent " + std::to_string(index) +
                        " (latent mode)";
-    return index == 0 ? what + "; messages: load, mode, info, bypass, target, latent" : what;
+    return index == 0 ? what + "; messages: " + kMessages : what;
 }
 
 std::string outlet_assist(const Semantic& s, int index) {

@@ -47,7 +47,8 @@ struct Reply {
 };
 
 // load BUNDLE · mode control|latent · info · bypass [0|1] · target NAME V [NAME V ...] ·
-// latent I V [I V ...]; anything else is an error that lists these.
+// latent I V [I V ...] · teach LABEL V · learn LABEL · forget LABEL; anything else is an
+// error that lists these.
 Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const Resolve& resolve);
 
 // A number at signal inlet `inlet` (hosts whose signal inlets take numbers, as Max's

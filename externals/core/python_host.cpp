@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include <pybind11/embed.h>
+#include <pybind11/functional.h>
 #include <pybind11/stl.h>
 #include <torch/csrc/jit/python/pybind_utils.h>
 
@@ -60,6 +61,13 @@ void start_interpreter(const std::string& python) {
     });
 }
 
+// The last line of Python's message is the reason; the type says what kind.
+std::string reason(py::error_already_set& e) {
+    std::string what = e.what();
+    auto cut = what.find("\n\nAt:");
+    return cut == std::string::npos ? what : what.substr(0, cut);
+}
+
 }  // namespace
 
 ModelsPtr load_models(const std::string& bundle, const std::string& python) {
@@ -92,12 +100,31 @@ ModelsPtr load_models(const std::string& bundle, const std::string& python) {
                                      std::to_string(m->latent) + " finite latent means");
         return m;
     } catch (py::error_already_set& e) {
-        // the last line of Python's message is the reason; the type says what kind
-        std::string what = e.what();
-        auto cut = what.find("\n\nAt:");
-        throw std::runtime_error(cut == std::string::npos ? what : what.substr(0, cut));
+        throw std::runtime_error(reason(e));
     } catch (py::cast_error& e) {
         throw std::runtime_error(std::string("bundle handed over something unexpected: ") + e.what());
+    }
+}
+
+std::string relabel(const std::string& bundle, const std::string& python, const std::string& name,
+                    const std::vector<LabelExample>& examples, bool forget,
+                    const std::function<void(const std::string&)>& progress) {
+    start_interpreter(python);
+    py::gil_scoped_acquire gil;
+    try {
+        py::list items;
+        for (const auto& e : examples) {
+            py::dict item;
+            item["latent"] = py::cast(std::vector<double>(e.latent.begin(), e.latent.end()));
+            item["value"] = e.word.empty() ? py::object(py::float_(e.number)) : py::object(py::str(e.word));
+            items.append(item);
+        }
+        auto report = py::cpp_function([&progress](const std::string& line) { progress(line); });
+        return py::module_::import("engine.runtime")
+            .attr("relabel_for_host")(bundle, name, items, forget, report)
+            .cast<std::string>();
+    } catch (py::error_already_set& e) {
+        throw std::runtime_error(reason(e));
     }
 }
 

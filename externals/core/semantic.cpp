@@ -196,44 +196,172 @@ void Semantic::say(const std::string& text, bool host_thread) {
     pending_ += text + "\n";
 }
 
+// Offline loads wait on the host's thread and may post; the loader thread only queues
+// (hosts are not thread-safe) for the host's poll to deliver.
+bool Semantic::load_here(const std::string& path, bool host_thread) {
+    try {
+        auto m = load_now(path);
+        adopt(m, host_thread);
+        say("loaded " + m->path + " (" + m->generator_name + ")", host_thread);
+        return true;
+    } catch (const std::exception& e) {
+        say(std::string("error: cannot load ") + path + ": " + e.what(), host_thread);
+        return false;
+    }
+}
+
 bool Semantic::load(const std::string& bundle, bool wait) {
-    // Offline loads wait on the host's thread and may post; the loader thread only
-    // queues (hosts are not thread-safe) for the host's poll to deliver.
-    auto run = [this](const std::string& path, bool host_thread) {
-        try {
-            auto m = load_now(path);
-            adopt(m, host_thread);
-            say("loaded " + m->path + " (" + m->generator_name + ")", host_thread);
-            return true;
-        } catch (const std::exception& e) {
-            say(std::string("error: cannot load ") + path + ": " + e.what(), host_thread);
-            return false;
-        }
-    };
-    if (wait) return run(bundle, true);
+    if (wait) return load_here(bundle, true);
     {
         std::lock_guard<std::mutex> lock(load_mutex_);
         if (loader_stop_) return false;
         load_request_ = bundle;
         load_pending_ = true;
-        if (!loader_.joinable())
-            loader_ = std::thread([this, run] {
-                lower_priority();
-                for (;;) {
-                    std::string path;
-                    {
-                        std::unique_lock<std::mutex> lock(load_mutex_);
-                        load_wake_.wait(lock, [this] { return load_pending_ || loader_stop_; });
-                        if (loader_stop_) return;
-                        path.swap(load_request_);
-                        load_pending_ = false;
-                    }
-                    run(path, false);
-                }
-            });
+        start_loader();
     }
     load_wake_.notify_one();
     return true;
+}
+
+void Semantic::on_loader(std::function<void(bool)> job) {
+    if (!config_.threaded) return job(true);
+    {
+        std::lock_guard<std::mutex> lock(load_mutex_);
+        if (loader_stop_) return;
+        jobs_.push_back(std::move(job));
+        start_loader();
+    }
+    load_wake_.notify_one();
+}
+
+void Semantic::start_loader() {
+    if (loader_.joinable()) return;
+    loader_ = std::thread([this] {
+        lower_priority();
+        for (;;) {
+            std::string path;
+            std::vector<std::function<void(bool)>> jobs;
+            {
+                std::unique_lock<std::mutex> lock(load_mutex_);
+                load_wake_.wait(lock, [this] { return load_pending_ || !jobs_.empty() || loader_stop_; });
+                if (loader_stop_) return;
+                jobs.swap(jobs_);
+                if (load_pending_) path.swap(load_request_);
+                load_pending_ = false;
+            }
+            for (auto& job : jobs) job(false);
+            if (!path.empty()) load_here(path, false);  // the latest request wins
+        }
+    });
+}
+
+namespace {
+
+// What engine/label.py accepts: a Pd/Max symbol and a file name.
+bool label_name(const std::string& n) {
+    if (n.empty() || n.size() > 32 || !std::isalpha(static_cast<unsigned char>(n[0]))) return false;
+    return std::all_of(n.begin(), n.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+}  // namespace
+
+std::string Semantic::teach(const std::string& name, double number, const std::string& word) {
+    auto m = std::atomic_load(&models_);
+    if (!m) return "no bundle loaded yet";
+    if (!label_name(name))
+        return "teach expects a label name (a letter, then letters, digits, - or _; 32 at most), got '" + name + "'";
+    if (word.empty() && !std::isfinite(number)) return "teach " + name + " expects a finite number or a word";
+    int size = playing_size_.load();
+    if (size != m->latent) return "nothing of this bundle has played yet: teach while the object plays (DSP on)";
+    Taught t{m->path, {std::vector<float>(std::size_t(size)), number, word}};
+    for (int l = 0; l < size; ++l) t.example.latent[std::size_t(l)] = playing_[std::size_t(l)].load();
+    std::size_t count = 0;
+    {
+        std::lock_guard<std::mutex> lock(taught_mutex_);
+        auto& list = taught_[name];
+        list.push_back(std::move(t));
+        count = std::size_t(std::count_if(list.begin(), list.end(), [&](const Taught& x) { return x.bundle == m->path; }));
+    }
+    std::ostringstream s;
+    s << "taught " << name << ": example " << count << " (" << (word.empty() ? std::to_string(number) : word)
+      << "); `learn " << name << "` when it has enough (4 at least, with different values)";
+    say(s.str(), true);
+    return "";
+}
+
+std::string Semantic::learn(const std::string& name) {
+    auto m = std::atomic_load(&models_);
+    if (!m) return "no bundle loaded yet";
+    {
+        std::lock_guard<std::mutex> lock(taught_mutex_);
+        auto it = taught_.find(name);
+        if (it == taught_.end() ||
+            std::none_of(it->second.begin(), it->second.end(), [&](const Taught& t) { return t.bundle == m->path; }))
+            return "learn " + name + ": no examples taught on this bundle yet; `teach " + name +
+                   " VALUE` while it plays";
+    }
+    say("learn " + name + ": started; the bundle keeps playing and is replaced when done", true);
+    on_loader([this, name](bool host_thread) { relabel(name, false, host_thread); });
+    return "";
+}
+
+std::string Semantic::forget(const std::string& name) {
+    auto m = std::atomic_load(&models_);
+    if (!m) return "no bundle loaded yet";
+    std::size_t dropped = 0;
+    {
+        std::lock_guard<std::mutex> lock(taught_mutex_);
+        auto it = taught_.find(name);
+        if (it != taught_.end()) dropped = it->second.size(), taught_.erase(it);
+    }
+    bool learned = std::find(m->names.begin(), m->names.end(), name) != m->names.end();
+    if (!learned && !dropped) return "forget: " + name + " has no examples and is not a descriptor of this bundle";
+    if (dropped) say("forgot " + std::to_string(dropped) + " example(s) of " + name + " not learned yet", true);
+    if (learned) on_loader([this, name](bool host_thread) { relabel(name, true, host_thread); });
+    return "";
+}
+
+void Semantic::relabel(const std::string& name, bool forget, bool host_thread) {
+    auto m = std::atomic_load(&models_);
+    if (!m) return;
+    const std::string what = std::string(forget ? "forget " : "learn ") + name;
+    std::vector<LabelExample> examples;
+    if (!forget) {
+        std::lock_guard<std::mutex> lock(taught_mutex_);
+        for (const auto& t : taught_[name])
+            if (t.bundle == m->path) examples.push_back(t.example);
+    }
+    auto progress = [&](const std::string& line) {
+        {
+            std::lock_guard<std::mutex> lock(load_mutex_);
+            if (loader_stop_) throw std::runtime_error("stopped: the object is closing");
+        }
+        say(what + ": " + line, host_thread);
+    };
+    try {
+        say(semantic::relabel(m->path, choose_python(config_.python), name, examples, forget, progress), host_thread);
+    } catch (const std::exception& e) {
+        say("error: " + what + ": " + e.what(), host_thread);  // the examples stay for another try
+        return;
+    }
+    if (!forget) {  // learned: the bundle keeps them now; those taught meanwhile stay pending
+        std::lock_guard<std::mutex> lock(taught_mutex_);
+        std::size_t sent = examples.size();
+        std::vector<Taught> left;
+        for (auto& t : taught_[name])
+            if (sent && t.bundle == m->path)
+                --sent;
+            else
+                left.push_back(std::move(t));
+        taught_[name].swap(left);
+    }
+    bool asked_other;
+    {
+        std::lock_guard<std::mutex> lock(load_mutex_);
+        asked_other = load_pending_;
+    }
+    auto now = std::atomic_load(&models_);
+    if (!asked_other && now && now->path == m->path) load_here(m->path, host_thread);  // no gap: adopted when ready
 }
 
 // Before the first bundle has loaded, messages refer to its manifest (a patch's loadbang
@@ -443,6 +571,9 @@ void Semantic::compute_torch(const Models& m, const float* x, float* o, std::siz
     }
     auto zc = z.contiguous();
     auto za = zc.accessor<float, 3>();
+    const int kept = std::min(L, kMaxLatent);  // the latest frame: what `teach` takes
+    for (int l = 0; l < kept; ++l) playing_[std::size_t(l)].store(za[0][l][T - 1]);
+    playing_size_.store(kept);
     auto da = desc.accessor<float, 3>();
     for (int l = 0; l < latent_; ++l)
         for (int t = 0; t < T; ++t)

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,7 @@
 #include "handoff.hpp"
 #include "manifest.hpp"
 #include "models.hpp"
+#include "python_host.hpp"
 #include "stream.hpp"
 
 namespace semantic {
@@ -78,6 +80,14 @@ public:
     // (connections), never guessed from the values.
     void set_connected(int inlet, bool connected);
     std::string info() const;
+    // Labels taught from the host (docs/labels.md). `teach`: the latent playing now becomes
+    // an example of NAME, valued by a number or a word. `learn`: the loader thread refits
+    // the bundle with NAME (embedded Python) and adopts it with no gap, posting progress.
+    // `forget`: drops NAME's pending examples and, when the bundle has learned NAME,
+    // refits it without. Each returns an error message, empty when fine.
+    std::string teach(const std::string& name, double number, const std::string& word);
+    std::string learn(const std::string& name);
+    std::string forget(const std::string& name);
     // The host's rate and vector size: allocates the blocks and (re)starts the worker,
     // or does nothing when neither changed. Safe while `perform` runs on another thread.
     void prepare(double host_sr, int vector_size);
@@ -122,7 +132,11 @@ public:
     }
 
 private:
-    void loader_loop();
+    bool load_here(const std::string& bundle, bool host_thread);
+    void start_loader();  // with load_mutex_ held
+    // Runs `job` on the loader thread (now, when unthreaded), after any queued before it.
+    void on_loader(std::function<void(bool host_thread)> job);
+    void relabel(const std::string& name, bool forget, bool host_thread);
     void worker_loop(Handoff* handoff);
     void stop_worker();
     void run_block(Block& block, std::size_t frames);
@@ -164,6 +178,17 @@ private:
     std::condition_variable load_wake_;
     std::string load_request_;
     bool load_pending_ = false, loader_stop_ = false;
+    std::vector<std::function<void(bool)>> jobs_;  // before the next load request
+
+    // the last frame's latent the worker computed (what `teach` takes)
+    std::array<std::atomic<float>, kMaxLatent> playing_{};
+    std::atomic<int> playing_size_{0};
+    struct Taught {
+        std::string bundle;  // the examples hold latents of this bundle's generator
+        LabelExample example;
+    };
+    std::mutex taught_mutex_;
+    std::map<std::string, std::vector<Taught>> taught_;  // examples not learned yet, by label
 
     std::atomic<long> loads_{0};
     std::atomic<Mode> mode_{Mode::control};

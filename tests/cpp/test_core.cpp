@@ -176,7 +176,14 @@ static void test_messages_and_assist() {
         {{"mode", {Atom::of("banana")}}, "mode expects control or latent, got 'banana'"},
         {{"bypass", {Atom::of("yes")}}, "bypass expects 0 or 1"},
         {{"load", {}}, "load expects a bundle folder"},
-        {{"frobnicate", {}}, "unknown message 'frobnicate'; expected load, mode, info, bypass, target or latent"},
+        {{"frobnicate", {}},
+         "unknown message 'frobnicate'; expected load, mode, info, bypass, target, latent, teach, learn or forget"},
+        {{"teach", {Atom::of("airy")}}, "teach expects a label name and a value"},
+        {{"teach", {Atom::of("2 airy"), Atom::of(0.5)}}, "teach expects a label name (a letter"},
+        {{"teach", {Atom::of("airy"), Atom::of(0.5)}}, "nothing of this bundle has played yet"},
+        {{"learn", {}}, "learn expects a label name"},
+        {{"learn", {Atom::of("airy")}}, "learn airy: no examples taught on this bundle yet"},
+        {{"forget", {Atom::of("airy")}}, "forget: airy has no examples and is not a descriptor of this bundle"},
     };
     for (const auto& [message, expected] : bad) {
         r = handle(s, message.first, message.second, same);
