@@ -87,26 +87,36 @@ def parse_args(argv=None):
     if "--quick" in argv:
         p.set_defaults(**QUICK)  # options given explicitly still win
     args = p.parse_args(argv)
+    wrong = problems(args)
+    if wrong:
+        p.error(wrong[0])
+    return args
+
+
+def problems(args) -> list:
+    """What is wrong with a build's settings (parsed options, or `Build`'s keywords), said
+    as the command line says it; empty when nothing is."""
+    out = []
     if args.generator and args.demo:
-        p.error("give a generator file or --demo, not both")
+        out.append("give a generator file or --demo, not both")
     if args.samples < 50:
-        p.error("--samples must be at least 50 (a held-out split needs a few)")
+        out.append("--samples must be at least 50 (a held-out split needs a few)")
     for key, low in MINIMUM.items():
         if getattr(args, key) < low:
-            p.error(f"--{key.replace('_', '-')} must be at least {low}, got {getattr(args, key)}")
+            out.append(f"--{key.replace('_', '-')} must be at least {low}, got {getattr(args, key)}")
     if args.in_time_seconds < 3:
-        p.error(f"--in-time-seconds must be at least 3 (a second to settle, then half-second windows), "
-                f"got {args.in_time_seconds}")
+        out.append(f"--in-time-seconds must be at least 3 (a second to settle, then half-second windows), "
+                   f"got {args.in_time_seconds}")
     for key in ("clip_seconds", "scale"):
         value = getattr(args, key)
         if value is not None and not (math.isfinite(value) and value > 0):
-            p.error(f"--{key.replace('_', '-')} must be a positive number, got {value}")
+            out.append(f"--{key.replace('_', '-')} must be a positive number, got {value}")
     names = descriptors.split_names(args.descriptors)
     if not names and not args.classifier:
-        p.error(f"--descriptors names none; give one or more, e.g. {','.join(descriptors.DEFAULT[:3])}")
+        out.append(f"--descriptors names none; give one or more, e.g. {','.join(descriptors.DEFAULT[:3])}")
     if len(set(names)) < len(names):
-        p.error(f"--descriptors names {sorted({n for n in names if names.count(n) > 1})} more than once")
-    return args
+        out.append(f"--descriptors names {sorted({n for n in names if names.count(n) > 1})} more than once")
+    return out
 
 
 # Settings a bundle keeps (manifest "build"), so its later stages can run again on it
@@ -128,11 +138,14 @@ class Build:
     Settings are `parse_args`'s options (`python -m engine.build --help` lists them)."""
 
     def __init__(self, **settings):
-        defaults = vars(parse_args(["--out", settings.get("out") or "-"]))
+        defaults = vars(parse_args(["--out", settings.get("out") or "-", *(["--quick"] if settings.get("quick") else [])]))
         unknown = set(settings) - set(defaults)
         if unknown:
             raise TypeError(f"unknown build setting(s) {sorted(unknown)}; known: {sorted(defaults)}")
         self.settings = argparse.Namespace(**{**defaults, **settings})
+        wrong = problems(self.settings)
+        if wrong:
+            raise ValueError(wrong[0])
         self.labels = {}  # taught labels written with the bundle: name -> labels/NAME.json content
         self.label_specs_ = []  # where worker processes load them from while the build runs
         self.built_with_ = None

@@ -375,7 +375,7 @@ def _warm_start(bundle, old_names: list, build) -> dict:
     start at zero, removed ones go, so training starts from what the bundle knew."""
     s = bundle.load_surrogate()
     names, L = build.names_, build.latents_.shape[1]
-    d_old, d = len(old_names), len(names)
+    d = len(names)
     at = [names.index(n) if n in names else None for n in old_names]  # old descriptor -> new position
     init = {}
     if int(getattr(s.describer, "members", 0)) == build.settings.ensemble:

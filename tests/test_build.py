@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from engine import bundle as bundle_mod
-from engine.build import QUICK, parse_args
+from engine.build import QUICK, Build, parse_args
 from engine.dataset import render
 from engine.descriptors import DEFAULT, KEY
 from engine.generator import Generator
@@ -24,6 +24,29 @@ def test_quick_sets_defaults_that_explicit_options_override():
     args = parse_args(["--out", "x.semantic", "--quick", "--samples", "300"])
     assert args.samples == 300 and args.epochs == QUICK["epochs"] and args.grid_resolution == QUICK["grid_resolution"]
     assert parse_args(["--out", "x.semantic"]).samples == 4096
+
+
+def test_the_build_is_named_stages_callable_one_by_one(tmp_path):
+    """sample, render, fit, check, map, write: each leaves its results in `_` attributes,
+    and keyword settings are checked as the command line checks them."""
+    with pytest.raises(ValueError, match="--epochs must be at least 1"):
+        Build(out=str(tmp_path / "x.semantic"), epochs=0)
+    with pytest.raises(TypeError, match="unknown build setting"):
+        Build(out=str(tmp_path / "x.semantic"), epoch=3)
+    out = tmp_path / "staged.semantic"
+    b = Build(out=str(out), quick=True, samples=64, descriptors="f0,loudness", control_samples=8, checks=2,
+              in_time_seconds=3, grid_resolution=4).sample()
+    assert b.latents_.shape == (64, b.generator_.latent_size) and not out.exists()
+    assert b.render().raw_.shape == (64, 2)
+    b.fit()
+    assert len(b.idx_train_) + len(b.idx_select_) + len(b.idx_test_) == 64 and b.y_.shape == (64, 2)
+    assert set(b.check().metrics_["descriptors"]) == {"f0", "loudness"} and not out.exists()
+    b.map().write()
+    m = bundle_mod.load(out).manifest
+    assert m["build"]["samples"] == 64 and m["build"]["descriptors"] == ["f0", "loudness"]
+    again = Build.from_bundle(out, out=str(tmp_path / "again.semantic"))
+    assert np.array_equal(again.latents_, b.latents_) and np.array_equal(again.idx_test_, b.idx_test_)
+    assert again.settings.epochs == QUICK["epochs"]  # the settings it was built with
 
 
 def test_metrics_shape(built):
