@@ -217,6 +217,7 @@ class Build:
         names = descriptors.split_names(a.descriptors)
         names += [n for n in (c.partition("=")[0] for c in a.classifier) if n not in names]
         descriptors.get(names)
+        self._keep_labels(names)
         if len(names) < 2:
             raise BundleError(f"a bundle needs at least 2 descriptors (its descriptor planes are pairs); got {names}")
         self.names_ = names
@@ -246,6 +247,25 @@ class Build:
         self.sampler_settings_ = self.sampler_.settings()
         self.latents_ = self.sampler_.sample(a.samples)
         return self
+
+    def _keep_labels(self, names: list):
+        """A rebuild keeps the labels its bundle was taught (docs/labels.md): they read
+        descriptors, so they describe the new samples as they described the old ones."""
+        folder = self.out_ / LABELS
+        if not (self.settings.force and folder.is_dir()):
+            return
+        from .label import Label  # engine.label builds on this module
+        for path in sorted(folder.glob("*.json")):
+            label = Label.load(path)
+            if label.name in names:
+                raise BundleError(f"{self.out_} was taught a label {label.name!r}, which --descriptors also names; "
+                                  "nothing was touched: drop it from --descriptors or choose another --out")
+            label.register()
+            self.labels[label.name] = label.to_json()
+            self.label_specs_.append(f"label:{path}")
+            names.append(label.name)
+        if self.labels:
+            print(f"keeping the taught label(s) {', '.join(self.labels)} (labels/)")
 
     def _check_out(self):
         check_out(self.out_, self.settings.force)  # before any work: refusing after an hour of decoding helps no one

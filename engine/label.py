@@ -151,28 +151,34 @@ class Label:
     def load(cls, path) -> "Label":
         """labels/NAME.json, every field checked before it is used."""
         path = Path(path)
+
+        def need(ok, what):
+            if not ok:
+                raise ValueError(f"expected {what}")
         try:
-            d = json.loads(path.read_text(), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+            d = json.loads(path.read_text(), parse_constant=lambda c: need(False, f"numbers, found {c}"))
             name, kind, features, examples = d["name"], d["kind"], d["features"], d["examples"]
-            choice = (d["model"]["choice"], d["model"]["params"])
-            cv = d["taught"]["cv_score"]
+            choice, cv, classes = (d["model"]["choice"], d["model"]["params"]), d["taught"]["cv_score"], d["classes"]
             names = [f["name"] for f in features]
-            assert isinstance(name, str) and NAME.match(name), "name"
-            assert kind in CANDIDATES, "kind"
-            assert (kind == "class") == (d.get("classes") is not None), "classes"
-            assert names and all(n in REGISTRY for n in names), f"features {names} (registered descriptors)"
+            need(isinstance(name, str) and NAME.match(name), "a label name")
+            need(kind in CANDIDATES, f"kind one of {sorted(CANDIDATES)}")
+            need(classes is None if kind == "value" else
+                 isinstance(classes, list) and len(classes) == 2 and all(isinstance(c, str) for c in classes),
+                 "classes: two words for a yes/no label, null otherwise")
+            need(names and all(n in REGISTRY for n in names), f"features among the known descriptors, found {names}")
             for f in features:
-                lo, hi = f["normalisation"]["lo"], f["normalisation"]["hi"]
-                assert _finite(lo, hi) and hi > lo, f"normalisation of {f['name']}"
-            assert len(examples) >= MIN_EXAMPLES, f"at least {MIN_EXAMPLES} examples"
+                n = f["normalisation"]
+                need(_finite(n["lo"], n["hi"], *n["percentiles"]) and n["hi"] > n["lo"],
+                     f"a finite normalisation with hi > lo for {f['name']}")
+            need(len(examples) >= MIN_EXAMPLES, f"at least {MIN_EXAMPLES} examples")
             for e in examples:
-                assert _finite(e["target"], *(e["descriptors"][n] for n in names)), "finite example values"
-            assert any(choice == (c, p) for c, p in CANDIDATES[kind]), "a known model choice"
-            assert cv is None or _finite(cv), "cv_score"
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AssertionError) as e:
+                need(_finite(e["target"], *(e["descriptors"][n] for n in names)), "finite example values")
+            need(any(choice == (c, p) for c, p in CANDIDATES[kind]), "one of the known model choices")
+            need(cv is None or _finite(cv), "a finite cv_score")
+            return cls(name, kind, features, examples, classes, choice, cv, d["taught"].get("from"))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
             raise BundleError(f"{path}: not a taught label, or a damaged one ({type(e).__name__}: {e}); "
                               "expected what engine.label writes") from None
-        return cls(name, kind, features, examples, d.get("classes"), choice, cv, d["taught"].get("from"))
 
     def register(self):
         """Make the label a descriptor of audio like any other (its features measured on

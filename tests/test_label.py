@@ -97,6 +97,10 @@ def test_a_yes_no_label_from_sound_files(bundle, tmp_path):
     assert label["kind"] == "class" and label["classes"] == ["dull", "bright"]
     assert label["taught"]["cv_metric"] == "accuracy" and label["taught"]["cv_score"] >= 0.9
     assert np.corrcoef(column(bundle, "shiny"), column(bundle, "brightness"))[0, 1] > 0.5
+    # rebuilt from scratch (--force), the bundle keeps what it was taught
+    build(parse_args(["--out", str(bundle), "--quick", "--force", "--samples", "96", "--jobs", "1"]))
+    assert bundle_mod.load(bundle).manifest["descriptors"][-1]["taught"]["examples"] == 12
+    assert np.corrcoef(column(bundle, "shiny"), column(bundle, "brightness"))[0, 1] > 0.5
 
 
 def test_a_label_carries_to_another_generators_bundle(bundle, tmp_path):
@@ -167,3 +171,25 @@ def test_a_warm_start_begins_where_the_ensemble_was():
         assert torch.allclose(out[:, :2], ensemble.module_(x), atol=1e-5) and torch.allclose(out[:, 2], torch.tensor(0.7))
     refit = MLPRegressor(epochs=3, members=3).fit(z, np.concatenate([y, y[:, :1] ** 2], 1), init=wide)
     assert refit.predict(z).shape == (400, 3)
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda d: d["examples"][0]["descriptors"].update(brightness=None), "finite example values"),
+    (lambda d: d["model"].update(choice="pickle"), "known model choices"),
+    (lambda d: d.update(features=[{"name": "sparkle", "normalisation": {}}]), "known descriptors"),
+    (lambda d: d.update(examples=d["examples"][:2]), "at least 4"),
+    (lambda d: d.update(kind="class"), "two words"),
+])
+def test_a_damaged_label_file_is_refused_saying_what(tmp_path, damage, expected):
+    examples = [{"target": v, "value": v, "latent": [0.0],
+                 "descriptors": {"brightness": 1000.0 + 500 * v, "roughness": 0.1 + v}} for v in (0.0, 0.3, 0.6, 1.0)]
+    features = [{"name": n, "normalisation": {"warp": w, "lo": lo, "hi": hi, "percentiles": [1, 99]}}
+                for n, w, lo, hi in (("brightness", "log", 6.9, 7.6), ("roughness", "identity", 0.1, 1.1))]
+    d = Label("airy", "value", features, examples).to_json()
+    path = tmp_path / "airy.json"
+    path.write_text(json.dumps(d))
+    assert np.isfinite(Label.load(path).predict_raw(np.array([[1200.0, 0.5]]))).all()
+    damage(d)
+    path.write_text(json.dumps(d))
+    with pytest.raises(BundleError, match=expected):
+        Label.load(path)
