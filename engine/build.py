@@ -31,6 +31,7 @@ from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
 from .grids import build_grids
+from .maps import SoundMap
 from .normalise import DescriptorScaler
 from .report import write_report
 from .sampling import SAMPLERS, LatentSampler
@@ -409,6 +410,10 @@ class Build:
                                   self.lows_, self.highs_, self.generator_, self.render_kw,
                                   resolution=self.settings.grid_resolution)
         self.metrics_["grid_fidelity"] = self.grids_["fidelity"]
+        print("laying the sounds out on a map ...")
+        sounds = SoundMap(resolution=self.settings.grid_resolution, seed=self.settings.seed).fit(self.y_)
+        self.grids_["map"] = sounds.to_json()
+        self.metrics_["map"] = {"method": sounds.method_, "trustworthiness": sounds.trustworthiness_}
         self._timed("map", t)
         return self
 

@@ -57,6 +57,26 @@ def plot_labels(grids: dict, folder: Path) -> str:
     return "labels.png"
 
 
+def plot_map(grids: dict, folder: Path) -> str:
+    """The sampled sounds laid out by what they sound like, each coloured by the
+    descriptor highest in its cell of the map's grid."""
+    m, names = grids["map"], grids["descriptors"]
+    points, labels = np.array(m["points"]), np.array(m["labels"])
+    n = m["resolution"]
+    cell = np.minimum((points * n).astype(int), n - 1)
+    fig, ax = plt.subplots(figsize=(7, 6))
+    cmap = plt.get_cmap("tab20", len(names))
+    ax.scatter(points[:, 0], points[:, 1], c=labels[cell[:, 1], cell[:, 0]], cmap=cmap, vmin=-0.5,
+               vmax=len(names) - 0.5, s=4)
+    ax.set_title(f"{len(points)} sampled sounds ({m['method']}, trustworthiness "
+                 f"{m['trustworthiness'][m['method']]:.3f})", fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=cmap(k)) for k in range(len(names))]
+    ax.legend(handles, names, loc="center left", bbox_to_anchor=(1, 0.5), fontsize=7)
+    return _save(fig, folder / "map.png")
+
+
 def plot_planes(grids: dict, folder: Path) -> str:
     planes = grids["descriptor_planes"]
     fig, axes = plt.subplots(1, len(planes), figsize=(3.2 * len(planes), 3.0), squeeze=False)
@@ -143,6 +163,8 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
     names = list(metrics["descriptors"])
     figures = [("Heatmaps of the two most important latent dimensions", plot_heatmaps(grids, folder)),
                ("Which descriptor dominates each cell", plot_labels(grids, folder)),
+               ("The sampled sounds laid out by what they sound like (the descriptor highest around each)",
+                plot_map(grids, folder)),
                ("Descriptor planes: how close partial control lands", plot_planes(grids, folder)),
                ("Latent dimensions driving each descriptor", plot_importance(metrics["explain"]["importance"], folder)),
                ("Control: requested vs measured on re-decoded audio", plot_control(requested, measured, names, folder)),

@@ -66,6 +66,7 @@ def test_metrics_shape(built):
     assert set(on_disk["in_time"]["alone"]) == set(DEFAULT) and set(on_disk["in_time"]["together"]) == set(KEY)
     assert all(-1 <= v["r"] <= 1 and 0 <= v["l1"] <= 1.5 for v in on_disk["in_time"]["alone"].values())
     assert (out / "report" / "in_time.png").stat().st_size > 10000
+    assert (out / "report" / "map.png").stat().st_size > 10000 and "map.png" in (out / "report" / "index.html").read_text()
 
 
 def test_surrogate_round_trip(built):
@@ -224,3 +225,30 @@ def test_clips_are_described_after_the_generator_settles(tmp_path):
     demo.export("synth_a", tmp_path / "synth.ts")
     assert 5 <= settling_frames(Generator.load(tmp_path / "fading.ts")) <= 8
     assert settling_frames(Generator.load(tmp_path / "synth.ts")) == 2
+
+
+def test_the_sampled_sounds_are_laid_out_on_a_map(built):
+    """grids.json's map: one point per sampled sound in 0..1, by the layout that keeps
+    neighbours best, with density and dominant descriptor on a grid."""
+    out, metrics = built
+    m = json.loads((out / "grids.json").read_text())["map"]
+    n = len(np.load(out / "dataset.npz")["latents"])
+    points = np.array(m["points"])
+    assert points.shape == (n, 2) and points.min() >= 0 and points.max() <= 1
+    assert m["method"] == max(m["trustworthiness"], key=m["trustworthiness"].get)
+    assert m["trustworthiness"][m["method"]] >= 0.9 and metrics["map"]["method"] == m["method"]
+    density, labels = np.array(m["density"]), np.array(m["labels"])
+    assert density.shape == labels.shape == (m["resolution"],) * 2 and density.max() == 1
+    assert ((labels >= 0) == (density > 0)).all() and labels.max() < len(DEFAULT)
+
+
+def test_a_map_keeps_what_is_near_near():
+    """Ten kinds of sound, each high in its own descriptor: a flat projection (PCA) piles
+    eight of them onto each other, the chosen layout keeps each with its own kind."""
+    from engine.maps import SoundMap
+    rng = np.random.default_rng(0)
+    kind = rng.integers(0, 10, 600)
+    Y = np.eye(10)[kind] * 0.8 + rng.normal(0, 0.05, (600, 10))
+    m = SoundMap(resolution=8).fit(Y)
+    assert m.method_ == "tsne" and m.trustworthiness_["tsne"] >= 0.95 > 0.9 > m.trustworthiness_["pca"], \
+        m.trustworthiness_
