@@ -133,7 +133,7 @@ class Build:
 
     sample (generator, latent points) -> render (described clips) -> fit (splits, scaler,
     surrogates) -> check (controller chosen, everything measured on re-decoded audio) ->
-    map (heatmaps) -> write (the bundle, atomically). `run` calls them in order;
+    map (heatmaps, the map of the sampled sounds) -> write (the bundle, atomically). `run` calls them in order;
     `Build.from_bundle` starts from a bundle's own dataset, after render.
 
     Settings are `parse_args`'s options (`python -m engine.build --help` lists them)."""
@@ -174,8 +174,7 @@ class Build:
                       "descriptors": ",".join(b.descriptor_names)})
         self.built_with_ = {k: v for k, v in m["build"].items() if k in KEPT} if "build" in m else None
         # user descriptors only as given now: a manifest naming Python files does not get to run them
-        self.specs_ = [f"plugin:{p}" for p in self.settings.plugin] + \
-            [f"classifier:{c}" for c in self.settings.classifier]
+        self.specs_ = self._user_specs()
         self.label_specs_ = [f"label:{b.path / LABELS / n}.json" for n in labels]
         for spec in self.specs_ + self.label_specs_:
             custom.load(spec)
@@ -196,8 +195,11 @@ class Build:
         self.sampler_settings_ = m.get("sampler", {})
         self.latents_, self.raw_ = data["latents"], data["descriptors_raw"]
         self.idx_train_, self.idx_select_, self.idx_test_ = data["train"], data["selection"], data["test"]
-        self.labels = {n: json.loads((b.path / LABELS / f"{n}.json").read_text()) for n in labels}
+        self.labels = {n: json.loads(custom.LABELS[n]) for n in labels}  # as loaded and checked above
         return self
+
+    def _user_specs(self) -> list:
+        return [f"plugin:{p}" for p in self.settings.plugin] + [f"classifier:{c}" for c in self.settings.classifier]
 
     def run(self) -> "Build":
         return self.sample().render().fit().check().map().write()
@@ -212,7 +214,7 @@ class Build:
         self.out_ = Path(a.out)
         self.partial_ = self.out_.with_name(self.out_.name + ".partial")
         self._check_out()
-        self.specs_ = [f"plugin:{p}" for p in a.plugin] + [f"classifier:{c}" for c in a.classifier]
+        self.specs_ = self._user_specs()
         for spec in self.specs_:
             custom.load(spec)
         names = descriptors.split_names(a.descriptors)
