@@ -183,8 +183,8 @@ def test_host_vectors_longer_and_shorter_than_the_buffer(pd_bundle, tmp_path):
 
 
 def test_a_label_taught_while_playing(pd_bundle, tmp_path):
-    """In real time, threaded: `teach airy V` at eight f0 targets (airy = the f0 target),
-    `learn airy` while it keeps playing; once the relearned bundle is adopted (`loaded`
+    """In real time, threaded: once the bundle has loaded, `teach airy V` at eight f0
+    targets (airy = the f0 target), `learn airy` while it keeps playing; once the relearned bundle is adopted (`loaded`
     again), a new object exposes airy by name and `target airy` moves f0 as taught."""
     bundle = tmp_path / "taught.semantic"
     shutil.copytree(pd_bundle, bundle)
@@ -192,7 +192,7 @@ def test_a_label_taught_while_playing(pd_bundle, tmp_path):
     values = [0.1, 0.9, 0.3, 0.7, 0.5, 0.2, 0.8, 0.6]
     objects = [("obj", f"semantic~ {A} @descriptors f0 brightness"),                     # 0
                ("obj", "loadbang"), ("obj", "delay 500"), ("msg", "\\; pd dsp 1"),    # 1 2 3
-               ("obj", "route loaded"), ("obj", "f"), ("obj", "+ 1"), ("obj", "sel 2"),  # 4 5 6 7
+               ("obj", "route loaded"), ("obj", "f"), ("obj", "+ 1"), ("obj", "sel 1 2"),  # 4 5 6 7
                ("msg", ""),                                                              # 8: creates it (below)
                ("obj", "r second"), ("obj", "snapshot~"), ("obj", "snapshot~"),          # 9 10 11
                ("obj", "print airy"), ("obj", "print f0"), ("obj", "metro 200"),         # 12 13 14
@@ -201,21 +201,22 @@ def test_a_label_taught_while_playing(pd_bundle, tmp_path):
                ("obj", "delay 9000"), ("msg", "low"), ("obj", "print mark"),            # 20 21 22
                ("obj", "delay 9100"), ("msg", "\\; pd quit"),                          # 23 24
                ("obj", "print said"), ("msg", "learn airy"), ("obj", "t b")]               # 25 26 27
+    # the first `loaded` starts the teaching, the second (the relearned bundle) the new object
     c = [(1, 0, 2, 0), (2, 0, 3, 0), (0, 11, 4, 0), (4, 0, 27, 0), (27, 0, 5, 0), (5, 0, 6, 0), (6, 0, 5, 1), (6, 0, 7, 0),
-         (7, 0, 8, 0), (7, 0, 14, 0), (14, 0, 10, 0), (14, 0, 11, 0), (10, 0, 12, 0), (11, 0, 13, 0),
-         (7, 0, 15, 0), (15, 0, 16, 0), (7, 0, 17, 0), (17, 0, 18, 0), (17, 0, 19, 0), (19, 0, 22, 0),
-         (7, 0, 20, 0), (20, 0, 21, 0), (21, 0, 22, 0), (7, 0, 23, 0), (23, 0, 24, 0), (0, 11, 25, 0),
+         (7, 1, 8, 0), (7, 1, 14, 0), (14, 0, 10, 0), (14, 0, 11, 0), (10, 0, 12, 0), (11, 0, 13, 0),
+         (7, 1, 15, 0), (15, 0, 16, 0), (7, 1, 17, 0), (17, 0, 18, 0), (17, 0, 19, 0), (19, 0, 22, 0),
+         (7, 1, 20, 0), (20, 0, 21, 0), (21, 0, 22, 0), (7, 1, 23, 0), (23, 0, 24, 0), (0, 11, 25, 0),
          (26, 0, 0, 0)]
     for k, v in enumerate(values):
-        at = 1500 + 700 * k
+        at = 500 + 700 * k
         base = len(objects)
         objects += [("obj", f"delay {at}"), ("msg", f"target f0 {v}"), ("obj", f"delay {at + 500}"),
                     ("msg", f"teach airy {v}")]
-        c += [(1, 0, base, 0), (base, 0, base + 1, 0), (base + 1, 0, 0, 0),
-              (1, 0, base + 2, 0), (base + 2, 0, base + 3, 0), (base + 3, 0, 0, 0)]
+        c += [(7, 0, base, 0), (base, 0, base + 1, 0), (base + 1, 0, 0, 0),
+              (7, 0, base + 2, 0), (base + 2, 0, base + 3, 0), (base + 3, 0, 0, 0)]
     base = len(objects)
-    objects += [("obj", f"delay {1500 + 700 * len(values) + 300}")]
-    c += [(1, 0, base, 0), (base, 0, 26, 0)]
+    objects += [("obj", f"delay {500 + 700 * len(values) + 300}")]
+    c += [(7, 0, base, 0), (base, 0, 26, 0)]
     new = len(objects)  # the object message box 8 creates, connected to [r second] and the snapshots
     objects[8] = ("msg", f"\\; pd-learn.pd obj 300 400 semantic~ {A} @descriptors airy f0 \\; "
                          f"pd-learn.pd connect 9 0 {new} 0 \\; pd-learn.pd connect {new} 9 10 0 \\; "
