@@ -44,15 +44,15 @@ def merged(members: Sequence[MLP]) -> MLP:
         return members[0]
     first = members[0]
     x_mean, x_std = first.x_mean, first.x_std
-    linears = [[m for m in member.net if isinstance(m, nn.Linear)] for member in members]
-    n_in, n_out, hidden = linears[0][0].in_features, linears[0][-1].out_features, linears[0][0].out_features
-    out = MLP(n_in, n_out, hidden * k, len(linears[0]) - 1, x_mean, x_std, torch.zeros(n_out), torch.ones(n_out))
-    layers = [m for m in out.net if isinstance(m, nn.Linear)]
+    layers_of = [linears(member) for member in members]
+    n_in, n_out, hidden = layers_of[0][0].in_features, layers_of[0][-1].out_features, layers_of[0][0].out_features
+    out = MLP(n_in, n_out, hidden * k, len(layers_of[0]) - 1, x_mean, x_std, torch.zeros(n_out), torch.ones(n_out))
+    layers = linears(out)
     with torch.no_grad():
         for layer in layers:
             layer.weight.zero_()
             layer.bias.zero_()
-        for j, (member, lin) in enumerate(zip(members, linears)):
+        for j, (member, lin) in enumerate(zip(members, layers_of)):
             rows = slice(j * hidden, (j + 1) * hidden)
             # the member sees (x - its mean) / its std = (x - x_mean) / x_std * a + c
             a, c = x_std / member.x_std, (x_mean - member.x_mean) / member.x_std
@@ -254,22 +254,22 @@ class SemanticSurrogate(nn_tilde.Module):
         # [members, width, width] blocks: as one dense 640-wide product, four refinement
         # steps were too slow for the host's `control` (docs/benchmarks.md)
         m = describer
-        linears = [layer.weight.detach() for layer in m.net if isinstance(layer, nn.Linear)]
-        biases = [layer.bias.detach() for layer in m.net if isinstance(layer, nn.Linear)]
-        k, width = m.members, linears[0].shape[0] // m.members
+        weights = [layer.weight.detach() for layer in linears(m)]
+        biases = [layer.bias.detach() for layer in linears(m)]
+        k, width = m.members, weights[0].shape[0] // m.members
 
         def value_bias(b: torch.Tensor) -> torch.Tensor:  # [..., width] -> [..., width, 1 (rows), 1 + L]
             return torch.cat([b.unsqueeze(-1), torch.zeros(b.shape + (latent_size,))], -1).unsqueeze(-2)
 
-        w_in = linears[0] / m.x_std
+        w_in = weights[0] / m.x_std
         self.jac_in = w_in
         self.jac_in_bias = value_bias((biases[0] - w_in @ m.x_mean).view(k, width))
         self.jac_eye = torch.eye(latent_size)
         self.jac_blocks: List[torch.Tensor] = [
             torch.stack([w[j * width:(j + 1) * width, j * width:(j + 1) * width] for j in range(k)])
-            for w in linears[1:-1]]
+            for w in weights[1:-1]]
         self.jac_block_biases: List[torch.Tensor] = [value_bias(b.view(k, width)) for b in biases[1:-1]]
-        self.jac_out = (linears[-1] * m.y_std.unsqueeze(1)).view(-1, k, width).transpose(0, 1).contiguous()
+        self.jac_out = (weights[-1] * m.y_std.unsqueeze(1)).view(-1, k, width).transpose(0, 1).contiguous()
         self.jac_out_bias = value_bias(biases[-1] * m.y_std + m.y_mean)
         self.jac_members = k
         d = self.n_descriptors
