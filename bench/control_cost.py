@@ -23,7 +23,7 @@ def surrogate(describer, latent, names, steps):
                      torch.zeros(latent), torch.ones(latent))
     zeros, ones = torch.zeros(latent), torch.ones(latent)
     s = SemanticSurrogate(describer, controller, controller, names, latent, 2048, zeros, ones, -3 * ones, 3 * ones,
-                          torch.zeros(d, d), refine_steps=steps)
+                          torch.zeros(d, d), torch.nn.Linear(2, d), torch.nn.Linear(d, 2), refine_steps=steps)
     return torch.jit.script(s.eval())
 
 

@@ -26,7 +26,7 @@ from .bundle import LABELS, SCHEMA_VERSION, BundleError, BundleWriter, check_out
 from .control import NearestController, RegressionController, TandemController
 from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
-    playback_fidelity, steer_selectivity
+    map_fidelity, playback_fidelity, steer_selectivity
 from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
@@ -323,6 +323,8 @@ class Build:
         self.nearest_ = NearestController().fit(y[train], latents[train])
         self.lows_, self.highs_ = np.percentile(latents, [0.5, 99.5], axis=0)
         self.duplicates_ = near_duplicates(y[seen], names)
+        print("laying the sounds out on a map ...")
+        self.sound_map_ = SoundMap(resolution=a.grid_resolution, seed=a.seed).fit(y, train)
         self._timed("fit", t)
         return self
 
@@ -331,7 +333,8 @@ class Build:
         dup_matrix = [[float(m in self.duplicates_[n]) for m in names] for n in names]
         return SemanticSurrogate(self.describer_.module_, self.tandem_.module_, absolute.module_, names,
                                  g.latent_size, g.hop, self.latents_.mean(0), self.latents_.std(0),
-                                 self.lows_, self.highs_, dup_matrix)
+                                 self.lows_, self.highs_, dup_matrix, self.sound_map_.decoder_.module_,
+                                 self.sound_map_.locator_.module_)
 
     # -- check ----------------------------------------------------------------------------
     def check(self) -> "Build":
@@ -412,10 +415,12 @@ class Build:
                                   self.lows_, self.highs_, self.generator_, self.render_kw,
                                   resolution=self.settings.grid_resolution)
         self.metrics_["grid_fidelity"] = self.grids_["fidelity"]
-        print("laying the sounds out on a map ...")
-        sounds = SoundMap(resolution=self.settings.grid_resolution, seed=self.settings.seed).fit(self.y_)
-        self.grids_["map"] = sounds.to_json()
-        self.metrics_["map"] = {"method": sounds.method_, "trustworthiness": sounds.trustworthiness_}
+        sounds = self.sound_map_
+        self.grids_["map"] = sounds.to_json(self.names_)
+        print("playing the map ...")
+        self.metrics_["map"] = {"method": sounds.method_, "trustworthiness": sounds.trustworthiness_,
+                                **map_fidelity(self.generator_, self.scaler_, self.surrogate_, sounds.points_, self.y_,
+                                               self.idx_test_[:self.settings.control_samples], self.render_kw)}
         self._timed("map", t)
         return self
 
@@ -468,7 +473,7 @@ class Build:
                             for d in self.scaler_.to_manifest()],
             "surrogate": {"file": "surrogate.ts", "controller": metrics["controller"],
                           "methods": {m: method_labels(self.surrogate_, m)
-                                      for m in ("forward", "control", "describe", "steer")}},
+                                      for m in ("forward", "control", "describe", "steer", "map", "locate")}},
             "latent_reference": [float(v) for v in self.reference_],
             "latent_range": {"low": self.lows_.tolist(), "high": self.highs_.tolist()},
             "sampler": self.sampler_settings_,

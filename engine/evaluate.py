@@ -141,3 +141,38 @@ def steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_k
             out[name].update(steer_bound=float(np.median(bound)),
                              steer_of_bound=float(np.median(ratio / np.maximum(bound, 1e-6))))
     return out
+
+
+def map_fidelity(generator, scaler, surrogate, points, y, clicked, render_kw, neighbours: int = 10,
+                 drag_steps: int = 64) -> dict:
+    """The sound map played (docs/architecture.md §7), on re-decoded audio, in normalised
+    descriptor space:
+
+    - a click on each `clicked` sample's map point, through `map`, should sound like the
+      sounds around it: the distance of what is heard from the centroid of its `neighbours`
+      nearest map points, against the 10th percentile of distances between sampled sounds;
+    - a straight drag across the map (corner to corner) should change the sound without
+      jumps: its largest step against its median step."""
+    import torch
+    from scipy.spatial.distance import pdist
+    from sklearn.neighbors import NearestNeighbors
+
+    def played(p: np.ndarray, desc: str) -> np.ndarray:
+        with torch.no_grad():
+            z = surrogate.map(torch.as_tensor(p, dtype=torch.float32)[:, :, None])[:, :, 0].numpy()
+        return measure(generator, scaler, z, render_kw, desc)
+
+    near = NearestNeighbors(n_neighbors=neighbours).fit(points).kneighbors(points[clicked], return_distance=False)
+    centroids = y[near].mean(1)
+    heard = np.linalg.norm(played(points[clicked], "map check (clicks)") - centroids, axis=1)
+    spread = np.linalg.norm(y[near] - centroids[:, None], axis=2).mean(1)
+    pairs = pdist(y[np.random.default_rng(0).permutation(len(y))[:2000]])
+    drag = played(np.linspace([0.05, 0.05], [0.95, 0.95], drag_steps), "map check (drag)")
+    steps = np.linalg.norm(np.diff(drag, axis=0), axis=1)
+    return {"clicks": len(clicked), "neighbours": neighbours,
+            "click_distance_median": float(np.median(heard)),
+            "neighbour_spread_median": float(np.median(spread)),
+            "pair_distance_p10": float(np.percentile(pairs, 10)),
+            "drag_steps": drag_steps, "drag_step_median": float(np.median(steps)),
+            "drag_step_max": float(steps.max()),
+            "drag_jump_ratio": float(steps.max() / max(np.median(steps), 1e-9))}

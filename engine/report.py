@@ -61,12 +61,10 @@ def plot_map(grids: dict, folder: Path) -> str:
     """The sampled sounds laid out by what they sound like, each coloured by the
     descriptor highest in its cell of the map's grid."""
     m, names = grids["map"], grids["descriptors"]
-    points, labels = np.array(m["points"]), np.array(m["labels"])
-    n = m["resolution"]
-    cell = np.minimum((points * n).astype(int), n - 1)
+    points = np.array(m["points"])
     fig, ax = plt.subplots(figsize=(7, 6))
     cmap = plt.get_cmap("tab20", len(names))
-    ax.scatter(points[:, 0], points[:, 1], c=labels[cell[:, 1], cell[:, 0]], cmap=cmap, vmin=-0.5,
+    ax.scatter(points[:, 0], points[:, 1], c=m["point_labels"], cmap=cmap, vmin=-0.5,
                vmax=len(names) - 0.5, s=4)
     ax.set_title(f"{len(points)} sampled sounds ({m['method']}, trustworthiness "
                  f"{m['trustworthiness'][m['method']]:.3f})", fontsize=9)

@@ -220,6 +220,10 @@ class SemanticSurrogate(nn_tilde.Module):
       both then refine their latent by a few damped Gauss-Newton steps towards the given
       targets through the forward surrogate (`refine_steps`; docs/architecture.md §2.3);
     - `describe`: latent -> D predicted descriptors;
+    - `map`: a point of the bundle's sound map (x, y in 0..1) -> latent: the descriptors
+      of the sounds there (`map_decoder`), played as absolute targets by the tandem
+      controller (smooth under a drag) and refined;
+    - `locate`: latent -> where its predicted descriptors lie on the map (`map_locator`);
     - `steer`: L latent, D deltas, D hold flags -> latent moved so the asked descriptors
       (delta != 0) change by their deltas while the held ones stay (damped, weighted
       Gauss-Newton on the forward surrogate's Jacobian, a few steps, kept inside the
@@ -229,12 +233,15 @@ class SemanticSurrogate(nn_tilde.Module):
 
     def __init__(self, describer: MLP, controller: nn.Module, absolute: nn.Module, names: Sequence[str],
                  latent_size: int, hop: int, latent_mean, latent_std, latent_low, latent_high, duplicates,
+                 map_decoder: nn.Module, map_locator: nn.Module,
                  steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0,
                  refine_steps: int = 4, refine_damping: float = 1.0):
         super().__init__()
         self.describer = describer
         self.controller = controller
         self.absolute = absolute
+        self.map_decoder = map_decoder
+        self.map_locator = map_locator
         self.descriptor_names: List[str] = list(names)
         self.latent_size = latent_size
         self.n_descriptors = len(self.descriptor_names)
@@ -287,6 +294,9 @@ class SemanticSurrogate(nn_tilde.Module):
                              input_labels=latent_labels + [f"(signal) {n} delta" for n in names]
                              + [f"(signal) hold {n} (0/1)" for n in names],
                              output_labels=latent_labels)
+        map_labels = ["(signal) map x (0..1)", "(signal) map y (0..1)"]
+        self.register_method("map", 2, hop, latent_size, hop, input_labels=map_labels, output_labels=latent_labels)
+        self.register_method("locate", latent_size, hop, 2, hop, input_labels=latent_labels, output_labels=map_labels)
 
     def _rows(self, x: torch.Tensor) -> torch.Tensor:
         return x.transpose(1, 2).reshape(-1, x.shape[1])
@@ -298,11 +308,24 @@ class SemanticSurrogate(nn_tilde.Module):
         return torch.cat([targets * mask, mask, (anchor - self.latent_mean) / self.latent_std], -1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = self._rows(x)
+        return self._frames(self._absolute(self._rows(x), False), x)
+
+    def _absolute(self, y: torch.Tensor, smooth: bool) -> torch.Tensor:
+        """Rows of targets, all given -> rows of latents, by the absolute controller or
+        (`smooth`) the tandem one, a network: the nearest-sample controller jumps."""
         anchor = self.latent_mean.expand(y.shape[0], self.latent_size)
         given = torch.ones_like(y)
-        z = self.absolute(self._inputs(y, given, anchor))
-        return self._frames(self._solve(z, y, given, self.refine_steps, self.refine_damping), x)
+        inputs = self._inputs(y, given, anchor)
+        z = self.controller(inputs) if smooth else self.absolute(inputs)
+        return self._solve(z, y, given, self.refine_steps, self.refine_damping)
+
+    @torch.jit.export
+    def map(self, x: torch.Tensor) -> torch.Tensor:
+        return self._frames(self._absolute(self.map_decoder(self._rows(x).clamp(0, 1)), True), x)
+
+    @torch.jit.export
+    def locate(self, z: torch.Tensor) -> torch.Tensor:
+        return self._frames(self.map_locator(self.describer(self._rows(z))).clamp(0, 1), z)
 
     @torch.jit.export
     def control(self, x: torch.Tensor) -> torch.Tensor:

@@ -1,12 +1,14 @@
 // [semantic.heatmap]: a jsui that draws a bundle's grids.json (docs/grids.md) and plays
 // [semantic~] by mouse. ES5 only: Max 8's jsui runs an old JavaScript engine.
 //
-// messages in:  read PATH (bundle folder or its grids.json) · view heatmap|labels|plane ·
-//               descriptor NAME · axes I J (latent view) / axes NAME NAME (descriptor
-//               plane) · position X Y (move the cursor, in the view's units) ·
-//               latents Z0 Z1 ... (the latent vector playing: the cursor follows) · bang
-// outlet 0:     latent I V J W (heatmap and label views) / target A V B W (plane view),
-//               values in the units [semantic~] takes: latent coordinates, normalised targets
+// messages in:  read PATH (bundle folder or its grids.json) · view heatmap|labels|plane|map ·
+//               view map labels · descriptor NAME · axes I J (latent view) / axes NAME NAME
+//               (descriptor plane) · position X Y (move the cursor, in the view's units) ·
+//               latents Z0 Z1 ... (the latent vector playing: the cursor follows) ·
+//               map X Y (where [semantic~] says the sound playing lies: the map's cursor) · bang
+// outlet 0:     latent I V J W (heatmap and label views) / target A V B W (plane view) /
+//               map X Y (map view), values in the units [semantic~] takes: latent
+//               coordinates, normalised targets, map coordinates in 0..1
 // outlet 1:     state after each change: view, descriptor, axes, loaded bundle
 
 inlets = 1;
@@ -15,11 +17,11 @@ mgraphics.init();
 mgraphics.relative_coords = 0;
 mgraphics.autofill = 0;
 
-setinletassist(0, "read PATH, view, descriptor NAME, axes, position X Y, latents Z0 Z1 ...");
-setoutletassist(0, "latent I V J W or target A V B W: connect to [semantic~]");
+setinletassist(0, "read PATH, view, descriptor NAME, axes, position X Y, latents Z0 Z1 ..., map X Y");
+setoutletassist(0, "latent I V J W, target A V B W or map X Y: connect to [semantic~]");
 setoutletassist(1, "state: view, descriptor, axes, bundle");
 
-var VIEWS = ["heatmap", "labels", "plane"];
+var VIEWS = ["heatmap", "labels", "plane", "map"];
 // viridis (matplotlib) at t = k/15, linear in between (the last stop repeats so t = 1 needs no care)
 var VIRIDIS = [
     [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142],
@@ -42,7 +44,7 @@ var Snapshot = /** @type {new (g: MGraphics) => Image} */ (/** @type {any} */ (I
 var grids = null;     // parsed grids.json
 var units = {};       // descriptor -> {unit, warp, lo, hi} from the bundle's manifest.json
 var source = "";
-var state = {view: "heatmap", descriptor: null, latent: 0, plane: 0, swap: false, cursor: null};
+var state = {view: "heatmap", descriptor: null, latent: 0, plane: 0, swap: false, cursor: null, mapLabels: false};
 var cache = {image: null, width: 0, height: 0};
 var shown = null;     // current() of the state, recomputed at each change, not per paint or drag
 
@@ -133,6 +135,27 @@ function check(g) {
             return "descriptor plane " + i + " has no values and matching error grid";
         }
     }
+    return g.map ? checkMap(g.map, g.descriptors) : null;  // bundles built before maps have none
+}
+
+function checkMap(m, names) {
+    var n = m.points instanceof Array ? m.points.length : 0;
+    if (!n || !isGrid(m.points, n, 2) || !isGrid(m.density, m.resolution, m.resolution)) {
+        return "its map has no points [n][2] or no density grid of its resolution";
+    }
+    for (var i = 0; i < n; i++) {
+        if (m.points[i][0] < 0 || m.points[i][0] > 1 || m.points[i][1] < 0 || m.points[i][1] > 1) {
+            return "map point " + i + " lies outside 0..1";
+        }
+    }
+    if (!isGrid([m.point_labels], 1, n) || !m.values) {
+        return "its map has no point_labels or values for its " + n + " points";
+    }
+    for (var k = 0; k < names.length; k++) {
+        if (!isGrid([m.values[names[k]]], 1, n)) {
+            return "its map has no " + n + " values of " + names[k];
+        }
+    }
     return null;
 }
 
@@ -197,15 +220,21 @@ function readUnits(file) {
 
 // --- messages ---------------------------------------------------------------------
 
-function view(name) {
-    if (VIEWS.indexOf(String(name)) < 0) {
-        error("semantic.heatmap: view expects one of " + VIEWS.join(", ") + ", got " + name + "\n");
+function view(name, colouring) {
+    if (VIEWS.indexOf(String(name)) < 0 || (colouring !== undefined && (name !== "map" || colouring !== "labels"))) {
+        error("semantic.heatmap: view expects one of " + VIEWS.join(", ") + " (or map labels), got " +
+              arrayfromargs(arguments).join(" ") + "\n");
         return;
     }
     if (name === "plane" && grids && !grids.descriptor_planes.length) {
         error("semantic.heatmap: this bundle has no descriptor planes (it lacks the plane descriptors)\n");
         return;
     }
+    if (name === "map" && grids && !grids.map) {
+        error("semantic.heatmap: this bundle has no sound map (built before maps were drawn); rebuild it\n");
+        return;
+    }
+    state.mapLabels = colouring === "labels";
     state.view = String(name);
     state.cursor = null;
     changed();
@@ -262,13 +291,14 @@ function position(x, y) {
 
 // The whole latent vector [semantic~] plays (its latent outlets, sampled): the cursor
 // moves to its coordinates on the latent view's two axes, so the map shows where the
-// sound is. The plane view has no latent axes and ignores it.
+// sound is. The plane and map views have no latent axes and ignore it (the map's cursor
+// comes from [semantic~]'s `map X Y`).
 function latents() {
     if (!loaded("latents")) {
         return;
     }
     var z = arrayfromargs(arguments);
-    if (state.view === "plane") {
+    if (state.view === "plane" || state.view === "map") {
         return;
     }
     var ax = shown.axes;
@@ -281,6 +311,22 @@ function latents() {
     mgraphics.redraw();
 }
 
+// Where [semantic~] says the sound playing lies on the sound map (its `map X Y` output):
+// the map view's cursor. Other views have no map coordinates and ignore it.
+function map(x, y) {
+    if (!loaded("map")) {
+        return;
+    }
+    if (typeof x !== "number" || typeof y !== "number") {
+        error("semantic.heatmap: map expects two numbers in 0..1\n");
+        return;
+    }
+    if (state.view === "map") {
+        state.cursor = [x, y];
+        mgraphics.redraw();
+    }
+}
+
 function bang() {
     report();
     mgraphics.redraw();
@@ -288,7 +334,7 @@ function bang() {
 
 function anything() {
     error("semantic.heatmap: unknown message " + messagename +
-          "; expected read, view, descriptor, axes, position or bang\n");
+          "; expected read, view, descriptor, axes, position, latents, map or bang\n");
 }
 
 function loaded(what) {
@@ -321,6 +367,16 @@ function report() {
 // What the current view shows: cell values [row][column], the axis values of the cell
 // centres, names for the axes and what a click sends.
 function current() {
+    if (state.view === "map") {
+        // continuous: its density grid's cell centres span the axes, as a view's cells do
+        var m = grids.map, centres = [];
+        for (var i = 0; i < m.resolution; i++) {
+            centres.push((i + 0.5) / m.resolution);
+        }
+        return {cells: m.density, xs: centres, ys: centres, axes: ["x", "y"], message: "map",
+                xLabel: "map x", yLabel: "map y", points: m.points,
+                colours: state.mapLabels ? m.point_labels : m.values[state.descriptor]};
+    }
     if (state.view === "plane") {
         var p = grids.descriptor_planes[state.plane];
         return {cells: p.error, xs: p.values, ys: p.values, axes: [p.x, p.y], message: "target",
@@ -417,6 +473,10 @@ function render(width, height) {
     var v = shown, p = plot(width, height), rows = v.cells.length, cols = v.cells[0].length;
     var range = extent(v.cells), span = range[1] - range[0] || 1;
     var cw = p.w / cols, ch = p.h / rows;
+    if (v.points) {
+        range = drawPoints(g, v, p);
+        rows = 0;  // no cells: the points are the view
+    }
     for (var r = 0; r < rows; r++) {
         for (var c = 0; c < cols; c++) {
             var value = v.cells[r][c], rgb;
@@ -434,7 +494,7 @@ function render(width, height) {
         }
     }
     g.set_source_rgb(0.9, 0.9, 0.9);
-    var ends = v.message === "target" ? [raw(v.axes[0], v.xs[0]), raw(v.axes[0], v.xs[cols - 1]),
+    var ends = v.message === "map" ? [0, 1, 0, 1] : v.message === "target" ? [raw(v.axes[0], v.xs[0]), raw(v.axes[0], v.xs[cols - 1]),
         raw(v.axes[1], v.ys[0]), raw(v.axes[1], v.ys[rows - 1])] : [v.xs[0], v.xs[cols - 1], v.ys[0], v.ys[rows - 1]];
     var xName = v.xLabel + (v.message === "target" ? " (" + unitOf(v.axes[0]) + ")" : "");
     var yName = v.yLabel + (v.message === "target" ? " (" + unitOf(v.axes[1]) + ")" : "");
@@ -449,14 +509,30 @@ function render(width, height) {
     text(g, yName, 0, 0, 11);
     g.restore();
     var title = state.view === "labels" ? "dominant descriptor per cell" :
-        state.view === "plane" ? "reachability: miss distance" : state.descriptor;
+        state.view === "plane" ? "reachability: miss distance" :
+        state.view === "map" ? (state.mapLabels ? "dominant descriptor" : state.descriptor) + " over " +
+            v.points.length + " sounds (" + grids.map.method + ")" : state.descriptor;
     text(g, title, p.x, 14, 12);
-    if (state.view === "labels") {
-        drawKey(g, v.cells, p.x + p.w + 8, p.y);
+    if (state.view === "labels" || (state.view === "map" && state.mapLabels)) {
+        drawKey(g, state.view === "map" ? grids.map.labels : v.cells, p.x + p.w + 8, p.y);
     } else {
         drawLegend(g, range, p.x + p.w + 8, p.y, p.h);
     }
     return new Snapshot(g);
+}
+
+// The sound map: a dot per sampled sound at its point, coloured by the chosen descriptor
+// (normalised, viridis) or its cell's dominant descriptor; returns the colour range.
+function drawPoints(g, v, p) {
+    var range = state.mapLabels ? [0, 1] : [Math.min.apply(null, v.colours), Math.max.apply(null, v.colours)];
+    var span = range[1] - range[0] || 1, size = Math.max(2, Math.min(5, Math.sqrt(p.w * p.h / v.points.length) / 2));
+    for (var i = 0; i < v.points.length; i++) {
+        var rgb = state.mapLabels ? category(v.colours[i]) : colormap((v.colours[i] - range[0]) / span);
+        g.set_source_rgb(rgb[0], rgb[1], rgb[2]);
+        g.rectangle(p.x + v.points[i][0] * p.w - size / 2, p.y + p.h - v.points[i][1] * p.h - size / 2, size, size);
+        g.fill();
+    }
+    return range;
 }
 
 function drawLegend(g, range, x, y, h) {
@@ -557,7 +633,11 @@ function pick(x, y) {
     var vx = fromPixel(x, v.xs, p.x, p.w);
     var vy = fromPixel(p.y + p.h - y, v.ys, 0, p.h);
     state.cursor = [vx, vy];
-    outlet(0, v.message, v.axes[0], vx, v.axes[1], vy);
+    if (v.message === "map") {
+        outlet(0, "map", vx, vy);
+    } else {
+        outlet(0, v.message, v.axes[0], vx, v.axes[1], vy);
+    }
     mgraphics.redraw();
 }
 

@@ -78,7 +78,7 @@ def test_surrogate_round_trip(built):
     L, D = manifest["latent_size"], len(names)
     assert s.forward(torch.rand(1, D, 4)).shape == (1, L, 4)
     assert s.describe(torch.randn(2, L, 3)).shape == (2, D, 3)
-    for method in ("forward", "control", "describe", "steer"):
+    for method in ("forward", "control", "describe", "steer", "map", "locate"):
         stated = manifest["surrogate"]["methods"][method]
         assert getattr(s, f"{method}_params").tolist() == stated["params"]
         assert list(getattr(s, f"{method}_input_labels")) == stated["input_labels"]
@@ -86,7 +86,15 @@ def test_surrogate_round_trip(built):
     labels = manifest["surrogate"]["methods"]["forward"]["input_labels"]
     assert labels[DEFAULT.index("brightness")] == "(signal) brightness target"
     assert list(s.get_descriptor_names()) == names
-    assert set(s.get_methods()) == {"forward", "control", "describe", "steer"}
+    assert set(s.get_methods()) == {"forward", "control", "describe", "steer", "map", "locate"}
+    # the sound map played: any point (clamped to 0..1) gives a latent inside the sampled
+    # range, and the latent's place on the map comes back in 0..1
+    low, high = (torch.tensor(manifest["latent_range"][k]) for k in ("low", "high"))
+    z = s.map(torch.tensor([[[0.0, 0.5, 1.0, 2.0], [0.0, 0.5, 1.0, -1.0]]]))
+    assert z.shape == (1, L, 4) and torch.isfinite(z).all()
+    assert ((z[0].T >= low - 1e-5) & (z[0].T <= high + 1e-5)).all()
+    at = s.locate(z)
+    assert at.shape == (1, 2, 4) and (at >= 0).all() and (at <= 1).all()
 
 
 def test_manifest_contents(built):
@@ -240,6 +248,31 @@ def test_the_sampled_sounds_are_laid_out_on_a_map(built):
     density, labels = np.array(m["density"]), np.array(m["labels"])
     assert density.shape == labels.shape == (m["resolution"],) * 2 and density.max() == 1
     assert ((labels >= 0) == (density > 0)).all() and labels.max() < len(DEFAULT)
+
+
+def test_the_map_plays_sounds_like_its_neighbours_without_jumps(built):
+    """The build's own check of the playable map (metrics.json `map`), measured on
+    re-decoded audio: the numbers are there, finite, and say what they compare."""
+    out, _ = built
+    m = json.loads((out / "metrics.json").read_text())["map"]
+    for key in ("click_distance_median", "neighbour_spread_median", "pair_distance_p10", "drag_jump_ratio"):
+        assert np.isfinite(m[key]) and m[key] > 0, (key, m)
+    assert m["drag_step_max"] >= m["drag_step_median"] and m["clicks"] > 0
+
+
+def test_the_map_decoder_stays_among_the_sampled_sounds():
+    """Sounds in one corner only: the decoder asked about the empty corners gives the
+    descriptors of sounds that exist (means of neighbours), not an extrapolation."""
+    from engine.maps import SoundMap
+    rng = np.random.default_rng(1)
+    Y = rng.uniform(0, 1, (300, 3))
+    m = SoundMap(methods=("pca",), resolution=8, steps=600).fit(Y)
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], dtype=np.float32)
+    with torch.no_grad():
+        asked = m.decoder_.module_(torch.tensor(corners)).numpy()
+    assert (asked > Y.min(0) - 0.1).all() and (asked < Y.max(0) + 0.1).all(), asked
+    back = m.locator_.predict(Y[:50])
+    assert np.median(np.abs(back - m.points_[:50])) < 0.1
 
 
 def test_a_map_keeps_what_is_near_near():

@@ -190,7 +190,8 @@ def test_an_ensemble_is_one_mlp_computing_its_members_mean():
     assert np.abs(ensemble.predict(z) - np.mean(members, 0)).max() < 1e-4
     controller = torch.nn.Linear(2 + 2 + 4, 4)  # targets, mask, anchor -> latent
     s = SemanticSurrogate(ensemble.module_, controller, controller, ["a", "b"], 4, 64,
-                          z.mean(0), z.std(0), z.min(0), z.max(0), [[0, 0], [0, 0]])
+                          z.mean(0), z.std(0), z.min(0), z.max(0), [[0, 0], [0, 0]],
+                          torch.nn.Linear(2, 2), torch.nn.Linear(2, 2))
     x = torch.tensor(z[:5], dtype=torch.float32)
     _, jac = s.jacobian(x)
     auto = torch.stack([torch.autograd.functional.jacobian(ensemble.module_, row) for row in x])

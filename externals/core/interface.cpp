@@ -6,7 +6,7 @@ namespace semantic {
 
 namespace {
 
-const char* const kMessages = "load, mode, info, bypass, target, latent, teach, learn or forget";
+const char* const kMessages = "load, mode, info, bypass, target, latent, map, teach, learn or forget";
 
 std::string number_text(double v) {
     std::ostringstream s;
@@ -103,12 +103,16 @@ Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const 
             s.load(resolve(args[0].symbol), false);
     } else if (selector == "mode") {
         std::string m = args.size() == 1 ? args[0].text() : "";
-        if (m == "control")
-            s.set_mode(Mode::control);
-        else if (m == "latent")
-            s.set_mode(Mode::latent);
-        else
-            r.errors.push_back("mode expects control or latent, got '" + (args.empty() ? std::string() : args[0].text()) + "'");
+        auto it = std::find_if(std::begin(kModes), std::end(kModes), [&](Mode k) { return m == mode_name(k); });
+        if (it == std::end(kModes))
+            r.errors.push_back("mode expects control, latent or map, got '" + (args.empty() ? std::string() : args[0].text()) + "'");
+        else if (auto err = s.set_mode(*it); !err.empty())
+            r.errors.push_back(err);
+    } else if (selector == "map") {
+        if (args.size() != 2 || !args[0].is_number || !args[1].is_number)
+            r.errors.push_back("map expects two numbers, x and y in 0..1, got " + std::to_string(args.size()) + " atom(s)");
+        else if (auto err = s.set_map(float(args[0].number), float(args[1].number)); !err.empty())
+            r.errors.push_back(err);
     } else if (selector == "bypass") {
         if (args.size() > 1 || (args.size() == 1 && !args[0].is_number))
             r.errors.push_back("bypass expects 0 or 1 (nothing means 1)");
@@ -143,8 +147,16 @@ Reply inlet_value(Semantic& s, int inlet, double value) {
         r.errors.push_back("no inlet " + std::to_string(inlet));
         return r;
     }
-    std::string err = s.mode() == Mode::control ? s.set_target(s.descriptors()[inlet], float(value))
-                                                : s.set_latent(inlet, float(value));
+    std::string err;
+    if (s.mode() == Mode::control)
+        err = s.set_target(s.descriptors()[inlet], float(value));
+    else if (s.mode() == Mode::latent)
+        err = s.set_latent(inlet, float(value));
+    else if (inlet < 2)
+        err = s.set_map(inlet == 0 ? std::optional<float>(float(value)) : std::nullopt,
+                        inlet == 1 ? std::optional<float>(float(value)) : std::nullopt);
+    else
+        err = "in map mode only the first two inlets play (map x, map y)";
     if (!err.empty()) r.errors.push_back(err);
     return r;
 }
@@ -168,6 +180,11 @@ Reply poll(Semantic& s, Reported& reported) {
         reported.loads = s.loads();
         r.outputs.push_back({"loaded", {Atom::of(m->path)}});
     }
+    float x, y;
+    if (s.located(x, y) && (x != reported.map_x || y != reported.map_y)) {
+        reported.map_x = x, reported.map_y = y;
+        r.outputs.push_back({"map", {Atom::of(x), Atom::of(y)}});
+    }
     long u = s.underruns();
     if (u != reported.underruns) {
         reported.underruns = u;
@@ -180,7 +197,7 @@ std::string inlet_assist(const Semantic& s, int index) {
     const auto& names = s.descriptors();
     if (index < 0 || index >= int(names.size())) return "";
     std::string what = "(signal) " + names[index] + " target (control mode) / latent " + std::to_string(index) +
-                       " (latent mode)";
+                       " (latent mode)" + (index < 2 ? std::string(" / map ") + "xy"[index] + " (map mode)" : "");
     return index == 0 ? what + "; messages: " + kMessages : what;
 }
 

@@ -46,9 +46,9 @@ struct Reply {
     std::vector<Output> outputs;      // for the message outlet, in order
 };
 
-// load BUNDLE · mode control|latent · info · bypass [0|1] · target NAME V [NAME V ...] ·
-// latent I V [I V ...] · teach LABEL V · learn LABEL · forget LABEL; anything else is an
-// error that lists these.
+// load BUNDLE · mode control|latent|map · info · bypass [0|1] · target NAME V [NAME V ...] ·
+// latent I V [I V ...] · map X Y · teach LABEL V · learn LABEL · forget LABEL; anything
+// else is an error that lists these.
 Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const Resolve& resolve);
 
 // A number at signal inlet `inlet` (hosts whose signal inlets take numbers, as Max's
@@ -59,6 +59,7 @@ Reply inlet_value(Semantic& s, int inlet, double value);
 struct Reported {
     long loads = 0;
     long underruns = 0;
+    float map_x = -1, map_y = -1;
 };
 
 // What the core said (one message per line, errors start with "error: "), sorted into
@@ -66,8 +67,9 @@ struct Reported {
 Reply said(const std::string& text);
 
 // Collects what the worker and loader left (errors, notes) and outputs `loaded PATH`
-// after every (re)load and `underruns N` when the count changed; hosts call it from a
-// timer on their main thread.
+// after every (re)load, `underruns N` when the count changed and `map X Y` when the
+// sound playing moved on the bundle's sound map (a cursor for [semantic.heatmap]); hosts
+// call it from a timer on their main thread.
 Reply poll(Semantic& s, Reported& reported);
 
 // Assist strings: inlets and outlets named by the descriptors and channels they carry.

@@ -25,6 +25,7 @@ struct Models {
     std::vector<Normalisation> norm;     // per bundle descriptor
     std::vector<float> latent_mean;
     int latent = 0, hop = 0, sr = 0, channels = 0;
+    bool has_map = false;                // surrogate.ts has `map` and `locate` (bundles built since maps)
     std::string path, generator_name;
 };
 

@@ -78,6 +78,7 @@ ModelsPtr load_models(const std::string& bundle, const std::string& python) {
         auto m = std::make_shared<Models>();
         m->surrogate = d["surrogate"].cast<torch::jit::Module>();
         m->generator = d["generator"].cast<torch::jit::Module>();
+        m->has_map = m->surrogate.find_method("map").has_value() && m->surrogate.find_method("locate").has_value();
         m->names = d["names"].cast<std::vector<std::string>>();
         m->latent = d["latent"].cast<int>();
         m->hop = d["hop"].cast<int>();

@@ -143,6 +143,10 @@ void Semantic::warm_up(const Models& m) {
         for (int run = 0; run < 2; ++run) {
             auto z = surrogate.get_method("control")({torch::zeros({1, 2 * D + L, T})}).toTensor();
             surrogate.get_method("describe")({z});
+            if (m.has_map) {
+                surrogate.get_method("map")({torch::zeros({1, 2, T})});
+                surrogate.get_method("locate")({z});
+            }
             generator.get_method("decode")({z});
         }
 }
@@ -183,6 +187,11 @@ void Semantic::adopt(std::shared_ptr<Models> m, bool host_thread) {
                 std::to_string(frames_.load()) + "): each model call must finish within one buffer; switch DSP off " +
                 "and on to make the buffer hold one hop",
             host_thread);
+    if (mode_.load() == Mode::map && !m->has_map)
+        say("note: " + m->path + " has no sound map (built before maps were playable): it plays in control mode; "
+                "rebuild it to play its map",
+            host_thread);
+    has_located_.store(false);
     std::atomic_store(&models_, ModelsPtr(m));
     loads_.fetch_add(1);
 }
@@ -392,6 +401,30 @@ std::string Semantic::set_latent(int index, float value) {
     return "";
 }
 
+std::string Semantic::set_mode(Mode mode) {
+    auto m = std::atomic_load(&models_);
+    if (mode == Mode::map && m && !m->has_map)
+        return "mode map: " + m->path + " has no sound map (built before maps were playable); rebuild it with "
+               "engine.build";
+    mode_.store(mode);
+    return "";
+}
+
+std::string Semantic::set_map(std::optional<float> x, std::optional<float> y) {
+    for (auto v : {x, y})
+        if (v && !(*v >= 0 && *v <= 1))
+            return "map expects x and y in 0..1 (the sound map's corners), got " + std::to_string(*v);
+    if (x) map_[0].store(*x);
+    if (y) map_[1].store(*y);
+    return "";
+}
+
+bool Semantic::located(float& x, float& y) const {
+    if (!has_located_.load()) return false;
+    x = located_[0].load(), y = located_[1].load();
+    return true;
+}
+
 void Semantic::set_connected(int inlet, bool connected) {
     if (inlet >= 0 && inlet < kMaxDescriptors) connected_[inlet].store(connected);
 }
@@ -414,7 +447,7 @@ std::string Semantic::info() const {
       << m->hop << " | " << m->sr << " Hz";
     double host = host_sr_.load();
     if (host > 0 && host != m->sr) s << " (resampled to and from the host's " << host << " Hz)";
-    s << " | mode " << (mode_.load() == Mode::control ? "control" : "latent") << (bypass_.load() ? " (bypassed)" : "")
+    s << " | mode " << mode_name(mode_.load()) << (bypass_.load() ? " (bypassed)" : "")
       << " | buffer " << buffer() << " samples";
     if (buffer() && buffer() != requested_buffer_)
         s << " (@buffer " << requested_buffer_ << " rounded up to a multiple of the host's vector of " << vector_
@@ -524,7 +557,16 @@ void Semantic::compute_torch(const Models& m, const float* x, float* o, std::siz
             mean[std::size_t(e) * T + t] = float(s / m.hop);
         }
     torch::Tensor z;
-    if (mode_.load() == Mode::control) {
+    const Mode mode = mode_.load() == Mode::map && !m.has_map ? Mode::control : mode_.load();
+    if (mode == Mode::map) {
+        // x, y from the first two inlets where a signal drives them, else from `map x y`
+        auto input = torch::zeros({1, 2, T});
+        auto a = input.accessor<float, 3>();
+        for (int c = 0; c < 2; ++c)
+            for (int t = 0; t < T; ++t)
+                a[0][c][t] = c < E && connected_[c].load() ? mean[std::size_t(c) * T + t] : map_[c].load();
+        z = const_cast<torch::jit::Module&>(m.surrogate).get_method("map")({input}).toTensor();
+    } else if (mode == Mode::control) {
         // [targets D | mask D | anchor L] x T; a connected inlet wins over a `target` message
         auto input = torch::zeros({1, 2 * D + L, T});
         auto a = input.accessor<float, 3>();
@@ -574,6 +616,12 @@ void Semantic::compute_torch(const Models& m, const float* x, float* o, std::siz
     const int kept = std::min(L, kMaxLatent);  // the latest frame: what `teach` takes
     for (int l = 0; l < kept; ++l) playing_[std::size_t(l)].store(za[0][l][T - 1]);
     playing_size_.store(kept);
+    if (m.has_map) {
+        auto at = const_cast<torch::jit::Module&>(m.surrogate).get_method("locate")({z}).toTensor();
+        located_[0].store(at[0][0][T - 1].item<float>());
+        located_[1].store(at[0][1][T - 1].item<float>());
+        has_located_.store(true);
+    }
     auto da = desc.accessor<float, 3>();
     for (int l = 0; l < latent_; ++l)
         for (int t = 0; t < T; ++t)

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,7 +33,10 @@ namespace semantic {
 
 constexpr int kMaxBuffer = 1 << 18;
 
-enum class Mode { control, latent };
+enum class Mode { control, latent, map };
+constexpr Mode kModes[] = {Mode::control, Mode::latent, Mode::map};
+// The name the `mode` message and `info` use.
+inline const char* mode_name(Mode m) { return m == Mode::control ? "control" : m == Mode::latent ? "latent" : "map"; }
 
 struct Config {
     std::vector<std::string> descriptors;  // exposed, one inlet each, fixed at creation
@@ -69,13 +73,20 @@ public:
     // Publishes loaded models: maps their descriptors to this object's by name (what
     // `load` does once Python is done; also for tests).
     void adopt(std::shared_ptr<Models> models, bool host_thread = true);
-    void set_mode(Mode mode) { mode_.store(mode); }
+    // An error message when the loaded bundle cannot play `mode` (map needs a sound map).
+    std::string set_mode(Mode mode);
     Mode mode() const { return mode_.load(); }
     void set_bypass(bool on) { bypass_.store(on); }
     // `target name value`: returns an error message, empty when fine.
     std::string set_target(const std::string& name, float value);
     // `latent i value`: sets latent i (latent mode) or the anchor (control mode).
     std::string set_latent(int index, float value);
+    // `map x y`: the point of the sound map played in map mode, each in 0..1; an axis
+    // not given keeps its value (a number at one inlet).
+    std::string set_map(std::optional<float> x, std::optional<float> y);
+    // Where the sound playing lies on the map (the latest frame, through `locate`);
+    // false until a bundle with a map has played.
+    bool located(float& x, float& y) const;
     // Whether a signal drives inlet i: told by the host when it builds its DSP graph
     // (connections), never guessed from the values.
     void set_connected(int inlet, bool connected);
@@ -183,6 +194,8 @@ private:
     // the last frame's latent the worker computed (what `teach` takes)
     std::array<std::atomic<float>, kMaxLatent> playing_{};
     std::atomic<int> playing_size_{0};
+    std::array<std::atomic<float>, 2> map_{}, located_{};
+    std::atomic<bool> has_located_{false};
     struct Taught {
         std::string bundle;  // the examples hold latents of this bundle's generator
         LabelExample example;

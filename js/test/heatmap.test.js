@@ -191,6 +191,71 @@ test("the descriptor plane sends target a v b w in normalised units", () => {
     assert.ok(near(ui.pixel(...cellCentre(ui, r, c, m, m)), VIRIDIS_TOP));
 });
 
+// Pixel of a point of the sound map (x, y in 0..1) in the script's plot area.
+function mapPixel(ui, x, y) {
+    const p = ui.context.plot(W, H);
+    return [p.x + x * p.w, p.y + p.h - y * p.h];
+}
+
+test("the map view draws each sampled sound at its point, coloured by the chosen descriptor", () => {
+    const ui = open();
+    const m = grids.map, name = grids.descriptors[1], values = m.values[name], n = m.points.length;
+    ui.send("view", "map");
+    ui.send("descriptor", name);
+    ui.png(path.join(SHOTS, "map.png"));
+    // the last point drawn is on top: its colour is its value on the colormap
+    const lo = Math.min(...values), hi = Math.max(...values), t = (values[n - 1] - lo) / (hi - lo);
+    const expected = ui.context.colormap(t).map((c) => Math.round(255 * c));
+    assert.ok(near(ui.pixel(...mapPixel(ui, ...m.points[n - 1])), expected, 4),
+        `${ui.pixel(...mapPixel(ui, ...m.points[n - 1]))} vs ${expected}`);
+    // a corner of the plot far from every point keeps the background
+    const empty = [[0, 0], [0, 1], [1, 0], [1, 1]].map(([x, y]) => [x, y, Math.min(...m.points.map(
+        ([px, py]) => Math.hypot(px - x, py - y)))]).sort((a, b) => b[2] - a[2])[0];
+    if (empty[2] > 0.05) {
+        const [x, y] = mapPixel(ui, empty[0], empty[1]);
+        assert.ok(near(ui.pixel(x + (empty[0] ? -2 : 2), y + (empty[1] ? 2 : -2)), [31, 31, 33], 3));
+    }
+    // coloured by the dominant descriptor of each point's cell, with a key
+    ui.send("view", "map", "labels");
+    ui.paint();
+    const rgb = ui.context.category(m.point_labels[n - 1]).map((c) => Math.round(255 * c));
+    assert.ok(near(ui.pixel(...mapPixel(ui, ...m.points[n - 1])), rgb, 4));
+    assert.deepStrictEqual(ui.errors, []);
+});
+
+test("a click or drag on the map sends map x y; [semantic~]'s map x y moves the cursor", () => {
+    const ui = open();
+    ui.send("view", "map");
+    ui.click(...mapPixel(ui, 0.25, 0.75));
+    const [out, msg, x, y] = ui.outlets.pop();
+    assert.deepStrictEqual([out, msg], [0, "map"]);
+    assert.ok(Math.abs(x - 0.25) < 0.01 && Math.abs(y - 0.75) < 0.01, `${x} ${y}`);
+    ui.drag(...mapPixel(ui, 0.6, 0.4));
+    const dragged = ui.outlets.pop();
+    assert.ok(Math.abs(dragged[2] - 0.6) < 0.01 && Math.abs(dragged[3] - 0.4) < 0.01);
+    ui.send("map", 0.7, 0.2);
+    ui.paint();
+    assert.ok(near(ui.pixel(...mapPixel(ui, 0.7, 0.2)), [255, 51, 51], 10));
+    // latents are for the latent views: the map's cursor stays
+    ui.send("latents", ...grids.reference_latent);
+    ui.paint();
+    assert.ok(near(ui.pixel(...mapPixel(ui, 0.7, 0.2)), [255, 51, 51], 10));
+    assert.deepStrictEqual(ui.errors, []);
+});
+
+test("a bundle built before maps says so when asked for its map", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "heatmap-"));
+    fs.writeFileSync(path.join(tmp, "grids.json"), JSON.stringify({ ...grids, map: undefined }));
+    const ui = new Jsui(SCRIPT, W, H);
+    ui.send("read", path.join(tmp, "grids.json"));
+    ui.send("view", "map");
+    assert.match(ui.errors.pop(), /this bundle has no sound map \(built before maps were drawn\); rebuild it/);
+    const bad = { ...grids, map: { ...grids.map, points: grids.map.points.map(([x, y], i) => (i ? [x, y] : [1.5, y])) } };
+    fs.writeFileSync(path.join(tmp, "grids.json"), JSON.stringify(bad));
+    ui.send("read", path.join(tmp, "grids.json"));
+    assert.match(ui.errors.pop(), /map point 0 lies outside 0\.\.1; kept what was loaded before/);
+});
+
 test("the cells are rendered once per data or size change, not per paint", () => {
     const ui = open();
     ui.paint();
@@ -230,7 +295,11 @@ test("missing or malformed grids.json and wrong messages post clear errors, keep
         assert.ok(ui.paint().toBuffer("image/png").equals(good), "the loaded view is unchanged");
     }
     ui.send("view", "spectrogram");
-    assert.match(ui.errors.pop(), /view expects one of heatmap, labels, plane, got spectrogram/);
+    assert.match(ui.errors.pop(), /view expects one of heatmap, labels, plane, map \(or map labels\), got spectrogram/);
+    ui.send("view", "plane", "labels");
+    assert.match(ui.errors.pop(), /view expects one of .*, got plane labels/);
+    ui.send("map", "left", 1);
+    assert.match(ui.errors.pop(), /map expects two numbers in 0\.\.1/);
     ui.send("descriptor", "sparkle");
     assert.match(ui.errors.pop(), /unknown descriptor sparkle; this bundle has loudness/);
     ui.send("axes", 99, 98);

@@ -173,11 +173,14 @@ static void test_messages_and_assist() {
         {{"target", {Atom::of(3.0), Atom::of(0.5)}}, "target expects a descriptor name then a number, got '3 0.5'"},
         {{"target", {Atom::of("brightness")}}, "target expects <descriptor> <value> pairs, got 1 atom(s)"},
         {{"target", {Atom::of("sparkle"), Atom::of(0.5)}}, "unknown descriptor 'sparkle'; this bundle has: brightness"},
-        {{"mode", {Atom::of("banana")}}, "mode expects control or latent, got 'banana'"},
+        {{"mode", {Atom::of("banana")}}, "mode expects control, latent or map, got 'banana'"},
+        {{"mode", {Atom::of("map")}}, "mode map: fake has no sound map (built before maps were playable)"},
+        {{"map", {Atom::of(0.5)}}, "map expects two numbers, x and y in 0..1, got 1 atom(s)"},
+        {{"map", {Atom::of(0.5), Atom::of(1.5)}}, "map expects x and y in 0..1 (the sound map's corners), got 1.5"},
         {{"bypass", {Atom::of("yes")}}, "bypass expects 0 or 1"},
         {{"load", {}}, "load expects a bundle folder"},
         {{"frobnicate", {}},
-         "unknown message 'frobnicate'; expected load, mode, info, bypass, target, latent, teach, learn or forget"},
+         "unknown message 'frobnicate'; expected load, mode, info, bypass, target, latent, map, teach, learn or forget"},
         {{"teach", {Atom::of("airy")}}, "teach expects a label name and a value"},
         {{"teach", {Atom::of("2 airy"), Atom::of(0.5)}}, "teach expects a label name (a letter"},
         {{"teach", {Atom::of("airy"), Atom::of(0.5)}}, "nothing of this bundle has played yet"},
@@ -248,6 +251,32 @@ static void test_real_bundle_and_swap_under_load(const std::string& bundle) {
     std::string queued = s.take_messages();
     EXPECT(queued.rfind("loaded ", 0) == 0, "the swap loaded a second time: " << queued);
     EXPECT(queued.find("error") == std::string::npos, "no worker errors: " << queued);
+
+    // the sound map: played from `map x y`, and located back for the cursor
+    EXPECT(s.set_mode(Mode::map).empty(), "a bundle built with a map plays it");
+    Reported reported;
+    poll(s, reported);
+    std::vector<std::pair<double, double>> located;
+    for (auto [x, y] : {std::pair{0.1f, 0.1f}, std::pair{0.9f, 0.9f}}) {
+        EXPECT(s.set_map(x, y).empty(), "map " << x << " " << y);
+        for (int b = 0; b < 48000 / 64; ++b) {
+            s.perform(iptr, optr.data(), 64);
+            std::this_thread::sleep_for(std::chrono::microseconds(1300));
+        }
+        auto r = poll(s, reported);
+        auto it = std::find_if(r.outputs.begin(), r.outputs.end(), [](const Output& o) { return o.selector == "map"; });
+        EXPECT(it != r.outputs.end() && it->atoms.size() == 2, "poll says where the sound playing lies on the map");
+        if (it == r.outputs.end()) continue;
+        located.emplace_back(it->atoms[0].number, it->atoms[1].number);
+        std::cout << "map " << x << " " << y << " located at " << located.back().first << " "
+                  << located.back().second << "\n";
+    }
+    // an empty corner plays its nearest sounds, so the cursor may sit inward of it; but
+    // from one corner to the other it moves that way on both axes
+    EXPECT(located.size() == 2 && located[1].first - located[0].first > 0.1 &&
+               located[1].second - located[0].second > 0.1,
+           "the cursor follows the point played");
+    EXPECT(s.info().find("mode map") != std::string::npos, s.info());
     std::cout << "real bundle: underruns " << s.underruns() << ", " << s.info() << "\n";
 }
 
