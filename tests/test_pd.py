@@ -84,7 +84,7 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
                      "built for another generator", "has no descriptor(s) sparkle",
                      "@buffer expects a number of samples in 1..262144, got lots",
                      "unknown message 'foo'", "unknown descriptor 'nonsense'", "latent expects an index then a number",
-                     "latent index 99 out of range", "mode expects control or latent, got 'banana'",
+                     "latent index 99 out of range", "mode expects control, latent or map, got 'banana'",
                      "target expects <descriptor> <value> pairs", "after: alive",
                      '"hop" must be a whole number in 1..65536, found 0',
                      '"channels" must be a whole number in 1..64, found 1000000']:
@@ -107,6 +107,24 @@ def test_message_outlet_says_what_is_loaded_and_info(bundle, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"out: loaded {symbol(bundle)}" in result.stderr, result.stderr  # as [print] escapes it
     assert "out: info bundle" in result.stderr, result.stderr
+
+
+def test_the_sound_map_plays_and_says_where(bundle, tmp_path):
+    """`mode map` and `map X Y` through Pd's message parsing: the object plays the map and
+    its message outlet says where the sound playing lies (`map X Y`), also in 0..1."""
+    outlets = 1 + 8 + 1
+    objects = [("obj", f"semantic~ {symbol(bundle)} @descriptors brightness @thread 0"), ("obj", "print out"),
+               ("obj", "loadbang"), ("msg", "mode map \\, map 0.9 0.1 \\, map 2 0"), ("obj", "delay 1200"),
+               ("msg", "\\; pd quit"), ("msg", "\\; pd dsp 1")]
+    connections = [(0, outlets, 1, 0), (2, 0, 3, 0), (3, 0, 0, 0), (2, 0, 4, 0), (4, 0, 5, 0), (2, 0, 6, 0)]
+    result = run_pd(write_patch(tmp_path / "map.pd", objects, connections))
+    assert result.returncode == 0, result.stderr
+    assert "map expects x and y in 0..1 (the sound map's corners), got 2" in result.stderr, result.stderr
+    said = [line.split()[-2:] for line in result.stderr.splitlines() if line.startswith("out: map ")]
+    assert said, result.stderr
+    assert all(0 <= float(v) <= 1 for point in said for v in point), said
+    x, y = map(float, said[-1])
+    assert x - y > 0.2, f"played (0.9, 0.1), located at {said[-1]}"
 
 
 def test_core_with_a_real_bundle(bundle):
