@@ -30,10 +30,11 @@ system-deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq puredata-core puredata-dev cmake g++ \
 	    pkg-config libsoxr-dev nlohmann-json3-dev ; \
 	fi
-	@# Node runs the jsui's tests and renders it; a font draws its labels
-	@if ! command -v npm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+	@# Node runs the jsui's tests and renders it; a font draws its labels; a real browser
+	@# opens the bundle report in the tests
+	@if ! command -v npm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ] || ! command -v chromium >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm fonts-dejavu-core ; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm fonts-dejavu-core chromium ; \
 	fi
 
 # [semantic.heatmap]'s Node host (@napi-rs/canvas) and type check (@types/maxmsp)

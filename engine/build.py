@@ -27,6 +27,7 @@ from .control import NearestController, RegressionController, TandemController
 from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     map_fidelity, playback_fidelity, steer_selectivity
+from .clips import HEATMAP_SIDE, MAP_SIDE, SECONDS, write_clips
 from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
@@ -448,8 +449,12 @@ class Build:
             metrics["seconds"] = dict(self.timings)
             metrics["build_seconds"] = round(time.time() - self.t0_, 2)
             metrics["build_seconds_per_1000"] = round(metrics["build_seconds"] / len(self.latents_) * 1000, 2)
+            clips = write_clips(generator, self.latents_, self.sound_map_.points_, self.grids_,
+                                folder / "report" / "clips", clip_frames(generator, min(a.clip_seconds, SECONDS)),
+                                self.warmup_, a.seed, map_side=min(MAP_SIDE, a.grid_resolution),
+                                heatmap_side=min(HEATMAP_SIDE, a.grid_resolution // 2))
             index = write_report(folder / "report", metrics, self.grids_, self.targets_, self.measured_, examples,
-                                 self.timed_)
+                                 self.timed_, clips)
             write_json(folder / "metrics.json", metrics)
             write_json(folder / "manifest.json", self._manifest(examples))
         shutil.rmtree(self.partial_, ignore_errors=True)

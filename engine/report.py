@@ -1,5 +1,10 @@
-"""The build report: report/index.html with PNG plots and the metrics table."""
+"""The build report: report/index.html with PNG plots, the metrics table, and sounds to
+listen to in place: the examples as `<audio>` elements, and the sound map and first
+heatmap drawn by report.js, where a click plays the clip there (engine/clips.py). A
+static folder: it opens from disk, with no server."""
 import html
+import json
+import shutil
 from pathlib import Path
 
 import matplotlib
@@ -156,8 +161,37 @@ def unreachable(metrics: dict) -> dict:
     return out
 
 
-def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, examples: dict, timed: dict) -> Path:
+def write_page_data(folder: Path, grids: dict, clips: dict) -> str:
+    """data.js: what report.js draws and plays, as a script (a page opened from disk may
+    not fetch JSON)."""
+    view = grids["latent_views"][0]
+    data = {"descriptors": grids["descriptors"], "clips": clips,
+            "map": {k: grids["map"][k] for k in ("method", "points", "values")},
+            "heatmap": {k: view[k] for k in ("x", "y", "x_values", "y_values", "grids")}}
+    (folder / "data.js").write_text(f"window.SEMANTIC_REPORT = {json.dumps(data, separators=(',', ':'))};\n")
+    shutil.copyfile(Path(__file__).with_name("report.js"), folder / "report.js")
+    return "data.js"
+
+
+def listening(grids: dict, clips: dict) -> str:
+    view = grids["latent_views"][0]
+    return f"""<h2>Listen: click the map or the heatmap</h2>
+<p>Each dot of the map is a sampled sound, placed by what it sounds like ({grids['map']['method']}); the
+{len(clips['map'])} ringed ones have a clip: a click plays the nearest. The heatmap shows a descriptor over
+latent {view['x']} and latent {view['y']}, the others at the reference latent; a click plays the nearest of its
+{len(clips['heatmap']['cells'])} ringed cells, decoded.</p>
+<div style="display:flex;gap:24px;flex-wrap:wrap">
+<figure><canvas id="map-canvas" width="420" height="420" data-margin="10"></canvas>
+<figcaption>colour: <select id="map-colour"></select></figcaption></figure>
+<figure><canvas id="heatmap-canvas" width="420" height="420" data-margin="10"></canvas>
+<figcaption>colour: <select id="heatmap-colour"></select></figcaption></figure></div>
+<p><audio id="player" controls></audio> <span id="now">nothing played yet</span></p>"""
+
+
+def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, examples: dict, timed: dict,
+                 clips: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    write_page_data(folder, grids, clips)
     names = list(metrics["descriptors"])
     figures = [("Heatmaps of the two most important latent dimensions", plot_heatmaps(grids, folder)),
                ("Which descriptor dominates each cell", plot_labels(grids, folder)),
@@ -192,14 +226,16 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
         "<li>none: every descriptor reaches control r ≥ 0.9 and R² ≥ 0.8</li>"
     ex_html = "".join(
         f"<tr><th>{html.escape(n)}</th>" + "".join(
-            f"<td>{end}: " + " ".join(f'<a href="../{e["file"]}">{e["value"]:.2f}</a>' for e in ends[end]) + "</td>"
+            f"<td>{end}: " + " ".join(f'<figure class="ex"><audio controls preload="none" src="../{e["file"]}"></audio>'
+                                      f'<figcaption>{e["value"]:.2f}</figcaption></figure>' for e in ends[end]) + "</td>"
             for end in ("low", "high")) + "</tr>" for n, ends in examples.items())
     fig_html = "".join(f'<h2>{html.escape(t)}</h2><img src="{f}" alt="{html.escape(t)}">' for t, f in figures)
     extra = "".join(f'<h2>{html.escape(t)}</h2><img src="{f}" alt="{html.escape(t)}">'
                     for t, f in metrics.get("extra_figures", []))
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>semantic~ report</title>
 <style>body{{font-family:sans-serif;max-width:1200px;margin:auto}}td,th{{padding:2px 8px;text-align:right}}
-img{{max-width:100%}}</style></head><body>
+img{{max-width:100%}}figure.ex{{display:inline-block;margin:2px}}figure.ex audio{{width:150px}}</style>
+</head><body>
 <h1>semantic~ bundle report</h1>
 <p>{metrics['samples']} samples, built in {metrics['build_seconds']:.0f} s; controller: <b>{metrics['controller']}</b>.
 Grid fidelity on {grids['fidelity']['cells']} decoded cells: mean |error| {grids['fidelity']['latent_mae']:.3f}
@@ -211,8 +247,11 @@ every number below is measured on the test split alone.</p>
 {''.join(rows)}</table>
 {steer_html}
 <h2>Descriptors control cannot reach</h2><ul>{miss_html}</ul>
+{listening(grids, clips)}
 {fig_html}{extra}
-<h2>Examples (normalised value)</h2><table>{ex_html}</table>
+<h2>Examples: the lowest and highest sampled sounds of each descriptor (normalised value)</h2>
+<table>{ex_html}</table>
+<script src="data.js"></script><script src="report.js"></script>
 </body></html>"""
     index = folder / "index.html"
     index.write_text(page)
