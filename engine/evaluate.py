@@ -143,16 +143,19 @@ def steer_selectivity(generator, scaler, surrogate, starts, duplicates, render_k
     return out
 
 
+DIAGONAL = ((0.05, 0.05), (0.95, 0.95))
+
+
 def map_fidelity(generator, scaler, surrogate, points, y, clicked, render_kw, neighbours: int = 10,
-                 drag_steps: int = 64) -> dict:
+                 drag_steps: int = 64, drag=DIAGONAL) -> dict:
     """The sound map played (docs/architecture.md §7), on re-decoded audio, in normalised
     descriptor space:
 
     - a click on each `clicked` sample's map point, through `map`, should sound like the
       sounds around it: the distance of what is heard from the centroid of its `neighbours`
       nearest map points, against the 10th percentile of distances between sampled sounds;
-    - a straight drag across the map (corner to corner) should change the sound without
-      jumps: its largest step against its median step."""
+    - a straight drag across the map (`drag`: from, to; corner to corner by default) should
+      change the sound without jumps: its largest step against its median step."""
     import torch
     from scipy.spatial.distance import pdist
     from sklearn.neighbors import NearestNeighbors
@@ -167,8 +170,8 @@ def map_fidelity(generator, scaler, surrogate, points, y, clicked, render_kw, ne
     heard = np.linalg.norm(played(points[clicked], "map check (clicks)") - centroids, axis=1)
     spread = np.linalg.norm(y[near] - centroids[:, None], axis=2).mean(1)
     pairs = pdist(y[np.random.default_rng(0).permutation(len(y))[:2000]])
-    drag = played(np.linspace([0.05, 0.05], [0.95, 0.95], drag_steps), "map check (drag)")
-    steps = np.linalg.norm(np.diff(drag, axis=0), axis=1)
+    heard_along = played(np.linspace(*drag, drag_steps), "map check (drag)")
+    steps = np.linalg.norm(np.diff(heard_along, axis=0), axis=1)
     return {"clicks": len(clicked), "neighbours": neighbours,
             "click_distance_median": float(np.median(heard)),
             "neighbour_spread_median": float(np.median(spread)),

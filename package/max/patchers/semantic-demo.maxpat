@@ -917,18 +917,19 @@
           "id": "obj-51",
           "maxclass": "newobj",
           "numinlets": 2,
-          "numoutlets": 2,
+          "numoutlets": 3,
           "patching_rect": [
             700.0,
             540.0,
-            94.0,
+            120.0,
             22.0
           ],
           "outlettype": [
             "",
+            "",
             ""
           ],
-          "text": "route loaded"
+          "text": "route loaded map"
         }
       },
       {
@@ -962,6 +963,93 @@
             22.0
           ],
           "text": "print semantic~"
+        }
+      },
+      {
+        "box": {
+          "id": "obj-54",
+          "maxclass": "newobj",
+          "numinlets": 1,
+          "numoutlets": 1,
+          "patching_rect": [
+            760.0,
+            600.0,
+            90.0,
+            22.0
+          ],
+          "text": "prepend map",
+          "outlettype": [
+            ""
+          ]
+        }
+      },
+      {
+        "box": {
+          "id": "obj-55",
+          "maxclass": "message",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            770.0,
+            400.0,
+            80.0,
+            22.0
+          ],
+          "text": "mode map",
+          "outlettype": [
+            ""
+          ]
+        }
+      },
+      {
+        "box": {
+          "id": "obj-56",
+          "maxclass": "message",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            870.0,
+            130.0,
+            70.0,
+            22.0
+          ],
+          "text": "view map",
+          "outlettype": [
+            ""
+          ]
+        }
+      },
+      {
+        "box": {
+          "id": "obj-57",
+          "maxclass": "message",
+          "numinlets": 2,
+          "numoutlets": 1,
+          "patching_rect": [
+            950.0,
+            130.0,
+            110.0,
+            22.0
+          ],
+          "text": "view map labels",
+          "outlettype": [
+            ""
+          ]
+        }
+      },
+      {
+        "box": {
+          "id": "obj-58",
+          "maxclass": "comment",
+          "numinlets": 1,
+          "numoutlets": 0,
+          "patching_rect": [
+            870.0,
+            160.0,
+            260.0,
+            48.0
+          ],
+          "text": "map view: the sampled sounds laid out by what they sound like; with mode map, click and drag there to play them"
         }
       }
     ],
@@ -1570,10 +1658,70 @@
         "patchline": {
           "source": [
             "obj-51",
-            1
+            2
           ],
           "destination": [
             "obj-53",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-51",
+            1
+          ],
+          "destination": [
+            "obj-54",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-54",
+            0
+          ],
+          "destination": [
+            "obj-6",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-55",
+            0
+          ],
+          "destination": [
+            "obj-7",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-56",
+            0
+          ],
+          "destination": [
+            "obj-6",
+            0
+          ]
+        }
+      },
+      {
+        "patchline": {
+          "source": [
+            "obj-57",
+            0
+          ],
+          "destination": [
+            "obj-6",
             0
           ]
         }
