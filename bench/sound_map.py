@@ -35,9 +35,10 @@ def measure(path: Path, clicks: int = 512) -> dict:
     render_kw = dict(seconds=clip["seconds"], warmup=clip.get("warmup_frames", WARMUP_FRAMES),
                      batch_size=clip["batch_size"], jobs=1, seed=b.manifest["split"]["seed"])
     clicked = data["test"][:clicks]
+    y = scaler.transform(data["descriptors_raw"])
     out = {}
     for k, (name, drag) in enumerate(DRAGS.items()):
-        m = map_fidelity(generator, scaler, surrogate, points, data["descriptors"], clicked if k == 0 else clicked[:1],
+        m = map_fidelity(generator, scaler, surrogate, points, y, clicked if k == 0 else clicked[:1],
                          render_kw, drag=drag)
         if k == 0:
             out["clicks"] = {key: m[key] for key in ("clicks", "click_distance_median", "neighbour_spread_median",

@@ -161,12 +161,14 @@ class Build:
         return cls(**vars(args))
 
     @classmethod
-    def from_bundle(cls, path, **settings) -> "Build":
+    def from_bundle(cls, bundle, **settings) -> "Build":
         """A build standing after `render`, on a bundle's own generator, latent points,
         described clips and splits, with the settings it was built with (`settings`
-        override them). Writes back to the bundle unless `out` is given."""
-        b = bundle_mod.load(path)
-        m = b.manifest
+        override them). `bundle`: its folder, or the Bundle loaded already (and checked:
+        hashing the generator again is not free). Writes back to the bundle unless `out`
+        is given."""
+        b = bundle if isinstance(bundle, bundle_mod.Bundle) else bundle_mod.load(bundle)
+        path, m = b.path, b.manifest
         kept = {k: v for k, v in m.get("build", {}).items() if k in KEPT}  # older bundles: the defaults
         kept.update(seed=m.get("split", {}).get("seed", 0), clip_seconds=m["clip"]["seconds"],
                     batch_size=m["clip"]["batch_size"])

@@ -336,7 +336,7 @@ def _rebuild(bundle, labels: dict, dropped: list, out, progress, settings) -> di
     """The build's stages again on the bundle's own dataset, with the label columns set
     (appended, or replaced in place) and `dropped` ones removed: warm-started fit, checks
     with the controller the bundle was built with, map, atomic write."""
-    build = Build.from_bundle(bundle.path, **{"out": str(out or bundle.path), "epochs": 30, "tandem_steps": 500,
+    build = Build.from_bundle(bundle, **{"out": str(out or bundle.path), "epochs": 30, "tandem_steps": 500,
                                               **settings})
     old_names = list(build.names_)
     keep = [j for j, n in enumerate(old_names) if n not in dropped]
@@ -358,9 +358,9 @@ def _rebuild(bundle, labels: dict, dropped: list, out, progress, settings) -> di
                 build.raw_ = np.concatenate([build.raw_, values[:, None]], 1)
             label.register()
             spec = Path(folder) / f"{name}.json"
-            spec.write_text(json.dumps(label.to_json()))
+            build.labels[name] = taught = label.to_json()
+            spec.write_text(json.dumps(taught))
             build.label_specs_ = [sp for sp in build.label_specs_ if Path(sp).stem != name] + [f"label:{spec}"]
-            build.labels[name] = label.to_json()
         # the generator and its samples are the same: the controller chosen when the bundle
         # was built stays (measuring the three again would double the checks' time)
         build.controllers = (bundle.manifest["surrogate"].get("controller", "tandem"),)

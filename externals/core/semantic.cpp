@@ -337,8 +337,9 @@ void Semantic::relabel(const std::string& name, bool forget, bool host_thread) {
     std::vector<LabelExample> examples;
     if (!forget) {
         std::lock_guard<std::mutex> lock(taught_mutex_);
-        for (const auto& t : taught_[name])
-            if (t.bundle == m->path) examples.push_back(t.example);
+        if (auto it = taught_.find(name); it != taught_.end())
+            for (const auto& t : it->second)
+                if (t.bundle == m->path) examples.push_back(t.example);
     }
     auto progress = [&](const std::string& line) {
         {
