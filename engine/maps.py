@@ -28,9 +28,10 @@ METHODS = ("pca", "tsne")
 class SoundMap:
     """scikit-learn manner: settings in __init__, `fit` returns self, state ends in `_`."""
 
-    def __init__(self, methods=METHODS, neighbours: int = 10, resolution: int = 32, steps: int = 1500,
-                 seed: int = 0):
+    def __init__(self, methods=METHODS, neighbours: int = 10, resolution: int = 32, smoothing: int = 64,
+                 steps: int = 1500, seed: int = 0):
         self.methods = methods
+        self.smoothing = smoothing
         self.steps = steps
         self.neighbours = neighbours
         self.resolution = resolution
@@ -79,15 +80,21 @@ class SoundMap:
         return MLPRegressor(hidden=64, epochs=-(-self.steps // batches), seed=self.seed).fit(X, Y)
 
     def _field(self, points, Y):
-        """What the decoder learns: at the sounds' points and on a grid filling the map, the
-        mean descriptors of the `neighbours` nearest sounds. Means of real sounds never
-        leave what was sampled, where a network fitted to the points alone extrapolates
-        into the map's empty corners and asks for sounds no latent makes."""
+        """What the decoder learns: at the sounds' points and on a grid filling the map, a
+        Gaussian-weighted mean of the descriptors of the `smoothing` nearest sounds, its
+        width half the distance to the farthest of them. Means of real sounds never leave
+        what was sampled, where a network fitted to the points alone extrapolates into the
+        map's empty corners and asks for sounds no latent makes; the width grows where
+        sounds are sparse, so a drag across a gap between t-SNE's clusters crosses it
+        gradually instead of in one step (docs/benchmarks.md, "Sound maps")."""
         n = 2 * self.resolution
         grid = (np.stack(np.meshgrid(np.arange(n), np.arange(n)), -1).reshape(-1, 2) + 0.5) / n
         inputs = np.concatenate([points, grid])
-        near = NearestNeighbors(n_neighbors=min(self.neighbours, len(points))).fit(points)
-        return inputs, Y[near.kneighbors(inputs, return_distance=False)].mean(1)
+        k = max(1, min(self.smoothing, len(points) // 4))
+        distance, near = NearestNeighbors(n_neighbors=k).fit(points).kneighbors(inputs)
+        width = distance[:, -1:] / 2 + 1e-6
+        weight = np.exp(-0.5 * (distance / width) ** 2)
+        return inputs, np.einsum("qk,qkd->qd", weight, Y[near]) / weight.sum(1, keepdims=True)
 
     def to_json(self, names) -> dict:
         """`names`: the descriptors, Y's columns; each point carries its sound's values (the
