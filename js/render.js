@@ -36,6 +36,11 @@ function render(bundle, width = 440, height = 320) {
     if (plane) {
         shoot(`jsui-plane-${plane.x}-${plane.y}.png`, `reachability of ${plane.x} × ${plane.y} targets`);
     }
+    if (grids.map) {
+        ui.send("view", "map");
+        ui.send("descriptor", key[0] || grids.descriptors[0]);
+        shoot("jsui-map.png", `the sampled sounds on the sound map, by ${key[0] || grids.descriptors[0]}`);
+    }
     link(path.join(report, "index.html"), shots);
     return shots.map(([file]) => path.join(report, file));
 }
