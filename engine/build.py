@@ -327,7 +327,10 @@ class Build:
         self.lows_, self.highs_ = np.percentile(latents, [0.5, 99.5], axis=0)
         self.duplicates_ = near_duplicates(y[seen], names)
         print("laying the sounds out on a map ...")
-        self.sound_map_ = SoundMap(resolution=a.grid_resolution, seed=a.seed).fit(y, train)
+        # its two small networks train for as long as the surrogates do, relatively (a quick
+        # build is coarse everywhere)
+        self.sound_map_ = SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed).fit(
+            y, train)
         self._timed("fit", t)
         return self
 
