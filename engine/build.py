@@ -28,6 +28,7 @@ from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     map_fidelity, playback_fidelity, steer_selectivity
 from .clips import HEATMAP_SIDE, MAP_SIDE, SECONDS, write_clips
+from .cluster import ClusterError, connect, workers
 from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
@@ -63,6 +64,9 @@ def parse_args(argv=None):
     p.add_argument("--scale", type=float, help="sampler scale (Gaussian std, box half-width, kernel width)")
     p.add_argument("--corpus", help="folder of audio files for --sampler corpus")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel decode workers")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="decode and describe on the workers of this Dask scheduler (tcp://host:8786) instead of "
+                        "--jobs processes here")
     p.add_argument("--descriptors", default=",".join(descriptors.DEFAULT),
                    help=f"comma-separated descriptor names (default {','.join(descriptors.DEFAULT)})")
     p.add_argument("--plugin", action="append", default=[], metavar="FILE.py",
@@ -155,6 +159,7 @@ class Build:
         # tandem one is always fitted (partial targets need it)
         self.controllers = CONTROLLERS
         self.timings = {}
+        self.client_ = None  # the Dask cluster's client, with --cluster
 
     @classmethod
     def from_args(cls, args) -> "Build":
@@ -187,6 +192,7 @@ class Build:
                               f"({', '.join(m.get('build', {}).get('specs', [])) or 'specs not recorded'}); "
                               "give the same --plugin / --classifier options again")
         data = b.load_dataset()
+        self._connect()
         self.t0_ = time.time()
         self.out_ = Path(self.settings.out)
         self.partial_ = self.out_.with_name(self.out_.name + ".partial")
@@ -200,6 +206,12 @@ class Build:
         self.idx_train_, self.idx_select_, self.idx_test_ = data["train"], data["selection"], data["test"]
         self.labels = {n: json.loads(custom.LABELS[n]) for n in labels}  # as loaded and checked above
         return self
+
+    def _connect(self):
+        """Reaches --cluster's scheduler before any work, so a wrong address costs nothing."""
+        if self.settings.cluster and self.client_ is None:
+            self.client_ = connect(self.settings.cluster)
+            print(f"cluster {self.settings.cluster}: {workers(self.client_)} worker(s)")
 
     def _user_specs(self) -> list:
         return [f"plugin:{p}" for p in self.settings.plugin] + [f"classifier:{c}" for c in self.settings.classifier]
@@ -217,6 +229,7 @@ class Build:
         self.out_ = Path(a.out)
         self.partial_ = self.out_.with_name(self.out_.name + ".partial")
         self._check_out()
+        self._connect()
         self.specs_ = self._user_specs()
         for spec in self.specs_:
             custom.load(spec)
@@ -289,7 +302,7 @@ class Build:
     def render_kw(self) -> dict:
         a = self.settings
         return dict(seconds=a.clip_seconds, warmup=self.warmup_, batch_size=a.batch_size, jobs=a.jobs,
-                    seed=a.seed, specs=self.specs_ + self.label_specs_)
+                    seed=a.seed, specs=self.specs_ + self.label_specs_, cluster=self.client_)
 
     # -- render ---------------------------------------------------------------------------
     def render(self) -> "Build":
@@ -463,6 +476,8 @@ class Build:
             write_json(folder / "metrics.json", metrics)
             write_json(folder / "manifest.json", self._manifest(examples))
         shutil.rmtree(self.partial_, ignore_errors=True)
+        if self.client_ is not None:
+            self.client_.close()
         print_table(metrics)
         print(f"bundle written to {out}/")
         print(f"report: {out / 'report' / index.name}")
@@ -521,7 +536,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         build(args)
-    except (GeneratorError, BundleError, ValueError) as e:
+    except (GeneratorError, BundleError, ValueError, ClusterError) as e:
         print(f"error: {e}", file=sys.stderr)
         out = Path(args.out)
         kept = list((out.with_name(out.name + ".partial") / "render").glob("batch_*.npy"))

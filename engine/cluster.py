@@ -25,7 +25,10 @@ class ClusterError(RuntimeError):
 
 def connect(address: str, timeout: float = 10.0):
     """A client of the scheduler at `address` that has at least one worker."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterError("--cluster needs Dask's distributed package: pip install -e '.[cluster]'") from None
     try:
         client = Client(address, timeout=f"{timeout}s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as e:
@@ -65,7 +68,6 @@ def run_batches(client, generator, arguments: list):
     """Yields (index, values) of `_describe_batch` for each argument tuple (everything after
     the generator's path and SHA), as workers finish them. Raises ClusterError when a
     batch fails for the cluster's sake (its worker died too often) or no worker is left."""
-    from distributed import wait
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
     address = client.scheduler.address
@@ -74,21 +76,25 @@ def run_batches(client, generator, arguments: list):
     alone_since = None
     try:
         while pending:
-            try:
-                done, pending = wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                done = set()
+            done = {f for f in pending if f.done()}
+            pending -= done
+            if not done:
+                time.sleep(0.1)
             for future in done:
                 try:
                     yield future.result()
                 except (KilledWorker, FutureCancelledError) as e:
-                    raise ClusterError(f"a batch could not finish on the cluster at {address}: {e}") from None
+                    # with every worker gone, the generator's scattered bytes go too and the
+                    # batches waiting on them are cancelled
+                    why = "no worker is left" if not workers(client) else str(e).splitlines()[0]
+                    raise ClusterError(f"the cluster at {address} stopped the build: {why} "
+                                       f"({len(pending)} batch(es) left)") from None
             if done or workers(client):
                 alone_since = None
             elif alone_since is None:
                 alone_since = time.time()
             elif time.time() - alone_since > GONE_SECONDS:
-                raise ClusterError(f"the cluster at {address} has had no worker for {GONE_SECONDS:g} s "
-                                   f"({len(pending)} batch(es) left)")
+                raise ClusterError(f"the cluster at {address} stopped the build: no worker is left "
+                                   f"(none for {GONE_SECONDS:g} s; {len(pending)} batch(es) left)")
     finally:
         client.cancel(list(pending))

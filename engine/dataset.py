@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from . import descriptors
 from .descriptors import custom
 from .generator import Generator, GeneratorError
+from .cluster import run_batches
 
 _LOADED = {}  # generator per (path, sha256), per process
 WARMUP_FRAMES = 2  # frames dropped before a clip when the generator needs no more (see settling_frames)
@@ -109,14 +110,16 @@ class RenderCache:
 
 def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seconds: float = 1.0,
            warmup: int = WARMUP_FRAMES, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
-           specs=(), desc: str = "decode+describe", chunk_frames: int = None) -> np.ndarray:
+           specs=(), desc: str = "decode+describe", chunk_frames: int = None, cluster=None) -> np.ndarray:
     """Describe the clip of every latent point: [n, len(names)] raw descriptor values.
 
     With `cache` (a folder), finished batches are kept there and reused on the next call
     with the same generator, latents and settings. `render.computed` tells how many
     batches this call decoded (the rest came from the cache). `specs` name user
     descriptors (see engine.descriptors.custom) for the worker processes to load.
-    `chunk_frames` decodes in calls of that many frames, as a host plays (Generator.decode)."""
+    `chunk_frames` decodes in calls of that many frames, as a host plays (Generator.decode).
+    `cluster` (a Dask client, engine.cluster.connect) runs the batches on its workers
+    instead of `jobs` processes here."""
     names = list(names)
     descriptors.get(names)
     n = len(latents)
@@ -145,15 +148,18 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     if results and todo:
         tqdm.write(f"resuming: {len(results)} of {n_batches} batches found in {store.folder}")
     jobs = max(1, min(jobs, len(todo) or 1))
-    threads = 1 if jobs > 1 else torch.get_num_threads()
-    tasks = (delayed(_describe_batch)(str(generator.path), generator.sha256, i, batch(i), frames, warmup,
-                                      names, seed, threads, tuple(specs), chunk_frames) for i in todo)
+    threads = 1 if jobs > 1 or cluster is not None else torch.get_num_threads()  # a Dask worker: its own threads
+    arguments = ((i, batch(i), frames, warmup, names, seed, threads, tuple(specs), chunk_frames) for i in todo)
+    where = (str(generator.path), generator.sha256)
     with tqdm(total=n_batches, initial=n_batches - len(todo), desc=desc, unit="batch") as bar:
-        if jobs == 1:
-            _LOADED[(str(generator.path), generator.sha256)] = generator
-            stream = (_describe_batch(*t[1], **t[2]) for t in tasks)
+        if cluster is not None:
+            stream = run_batches(cluster, generator, list(arguments))
+        elif jobs == 1:
+            _LOADED[where] = generator
+            stream = (_describe_batch(*where, *a) for a in arguments)
         else:
-            stream = Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks)
+            stream = Parallel(n_jobs=jobs, return_as="generator_unordered")(
+                delayed(_describe_batch)(*where, *a) for a in arguments)
         for i, values in stream:
             if store:
                 store.put(i, values)
