@@ -17,14 +17,17 @@ from pathlib import Path
 from .generator import sha256
 
 GONE_SECONDS = 30.0  # no worker for this long: the build stops, its finished batches kept
+CONNECT_SECONDS = 10.0
+_SHIPPED = {}  # (client id, generator SHA-256) -> future of the generator's bytes on the workers
 
 
 class ClusterError(RuntimeError):
     pass
 
 
-def connect(address: str, timeout: float = 10.0):
+def connect(address: str, timeout: float = None):
     """A client of the scheduler at `address` that has at least one worker."""
+    timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
         from distributed import Client
     except ImportError:
@@ -46,6 +49,15 @@ def connect(address: str, timeout: float = 10.0):
 
 def workers(client) -> int:
     return len(client.scheduler_info(n_workers=-1)["workers"])
+
+
+def _shipped(client, generator):
+    """The generator's bytes on every worker, scattered once per build (render is called
+    for the sampled points and again for each check); again only if the workers lost them."""
+    key = (client.id, generator.sha256)
+    if key not in _SHIPPED or _SHIPPED[key].status != "finished":
+        _SHIPPED[key] = client.scatter(Path(generator.path).read_bytes(), broadcast=True, hash=False)
+    return _SHIPPED[key]
 
 
 def _local_copy(blob: bytes, sha: str) -> str:
@@ -71,7 +83,7 @@ def run_batches(client, generator, arguments: list):
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
     address = client.scheduler.address
-    blob = client.scatter(Path(generator.path).read_bytes(), broadcast=True, hash=False)
+    blob = _shipped(client, generator)
     pending = {client.submit(_remote_batch, blob, generator.sha256, *args, pure=False) for args in arguments}
     alone_since = None
     try:
