@@ -66,6 +66,9 @@ struct Reported {
 // errors and posts; for the host's Post callback and for poll().
 Reply said(const std::string& text);
 
+// How often hosts call poll(), in ms: often enough for the map cursor to follow the sound.
+constexpr double kPollMs = 50;
+
 // Collects what the worker and loader left (errors, notes) and outputs `loaded PATH`
 // after every (re)load, `underruns N` when the count changed and `map X Y` when the
 // sound playing moved on the bundle's sound map (a cursor for [semantic.heatmap]); hosts

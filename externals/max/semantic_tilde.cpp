@@ -139,7 +139,7 @@ void deliver(t_semantic* x, const semantic::Reply& r) {
 
 void semantic_tick(t_semantic* x) {
     qelem_set(x->qelem);
-    clock_fdelay(x->clock, 250.);
+    clock_fdelay(x->clock, semantic::kPollMs);
 }
 
 void semantic_deliver_pending(t_semantic* x) { deliver(x, semantic::poll(*x->core, *x->reported)); }
@@ -175,7 +175,7 @@ void* semantic_new(t_symbol*, long argc, t_atom* argv) {
     for (int i = 0; i < x->core->outlets(); ++i) outlet_new(x, "signal");
     x->qelem = qelem_new(x, as_method(semantic_deliver_pending));
     x->clock = clock_new(x, as_method(semantic_tick));
-    clock_fdelay(x->clock, 250.);
+    clock_fdelay(x->clock, semantic::kPollMs);
     return x;
 }
 

@@ -79,7 +79,7 @@ void deliver(t_semantic* x, const semantic::Reply& r) {
 // loader had to say.
 void semantic_poll(t_semantic* x) {
     deliver(x, semantic::poll(*x->core, *x->reported));
-    clock_delay(x->poll, 250);
+    clock_delay(x->poll, semantic::kPollMs);
 }
 
 void* semantic_new(t_symbol*, int argc, t_atom* argv) {
@@ -104,7 +104,7 @@ void* semantic_new(t_symbol*, int argc, t_atom* argv) {
     for (int i = 0; i < x->core->outlets(); ++i) outlet_new(&x->obj, &s_signal);
     x->messages = outlet_new(&x->obj, nullptr);
     x->poll = clock_new(x, reinterpret_cast<t_method>(semantic_poll));
-    clock_delay(x->poll, 250);
+    clock_delay(x->poll, semantic::kPollMs);
     return x;
 }
 
