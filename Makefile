@@ -32,9 +32,13 @@ system-deps:
 	fi
 	@# Node runs the jsui's tests and renders it; a font draws its labels; a real browser
 	@# opens the bundle report in the tests
-	@if ! command -v npm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ] || ! command -v chromium >/dev/null; then \
+	@# Only what is missing: a machine may carry its own Node (nodesource's bundles npm, and
+	@# Debian's npm package then conflicts with it)
+	@missing="$$(command -v npm >/dev/null || echo nodejs npm) \
+	  $$([ -d /usr/share/fonts/truetype/dejavu ] || echo fonts-dejavu-core) $$(command -v chromium >/dev/null || echo chromium)"; \
+	if [ -n "$$(echo $$missing)" ]; then \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm fonts-dejavu-core chromium ; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing ; \
 	fi
 
 # [semantic.heatmap]'s Node host (@napi-rs/canvas) and type check (@types/maxmsp)
