@@ -16,15 +16,17 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+import torch
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
-from . import __version__, demo, descriptors, in_time
+from . import __version__, demo, descriptors, device, in_time
 from . import bundle as bundle_mod
 from .descriptors import custom
 from .bundle import LABELS, SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
+from .schema import MAX_BATCH
 from .control import NearestController, RegressionController, TandemController
-from .dataset import WARMUP_FRAMES, clip_frames, render, settling_frames
+from .dataset import WARMUP_FRAMES, clip_frames, describe_clips, digest, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     map_fidelity, playback_fidelity, steer_selectivity
 from .clips import HEATMAP_SIDE, MAP_SIDE, SECONDS, write_clips
@@ -44,9 +46,11 @@ from .surrogate import MLPRegressor, SemanticSurrogate, method_labels
 MINIMUM = {"batch_size": 1, "jobs": 1, "epochs": 1, "ensemble": 1, "tandem_steps": 1, "control_samples": 1,
            "checks": 1, "grid_resolution": 2}
 
+DEFAULT_BATCH = 16  # decoded per call where nothing is measured (--quick, a cluster's workers)
+
 # --quick: a bundle in seconds, to try a model out (and for tests); coarse, not for playing
 QUICK = {"samples": 160, "epochs": 20, "control_samples": 32, "jobs": 1, "tandem_steps": 200, "checks": 6,
-         "grid_resolution": 8, "in_time_seconds": 4, "ensemble": 1}
+         "grid_resolution": 8, "in_time_seconds": 4, "ensemble": 1, "batch_size": DEFAULT_BATCH}
 
 
 def parse_args(argv=None):
@@ -74,7 +78,10 @@ def parse_args(argv=None):
     p.add_argument("--classifier", action="append", default=[], metavar="NAME=FILE.ts[:INDEX]",
                    help="TorchScript classifier output as descriptor NAME (repeatable)")
     p.add_argument("--clip-seconds", type=float, default=1.0, help="length of each sampled clip")
-    p.add_argument("--batch-size", type=int, default=16, help="clips decoded per generator call")
+    p.add_argument("--batch-size", type=int, help="clips decoded per generator call (default: the size a short probe "
+                   "finds fastest on the device, printed; give the printed size to reproduce a dataset exactly)")
+    p.add_argument("--device", default="auto", help="where to decode and fit: cpu, cuda, cuda:N, mps, or auto (a GPU "
+                   "where there is one, else the CPU; default)")
     p.add_argument("--control-samples", type=int, default=256,
                    help="held-out targets re-decoded to measure control accuracy")
     p.add_argument("--epochs", type=int, default=300, help="surrogate training epochs")
@@ -108,7 +115,7 @@ def problems(args) -> list:
     if args.samples < 50:
         out.append("--samples must be at least 50 (a held-out split needs a few)")
     for key, low in MINIMUM.items():
-        if getattr(args, key) < low:
+        if getattr(args, key) is not None and getattr(args, key) < low:
             out.append(f"--{key.replace('_', '-')} must be at least {low}, got {getattr(args, key)}")
     if args.in_time_seconds < 3:
         out.append(f"--in-time-seconds must be at least 3 (a second to settle, then half-second windows), "
@@ -117,6 +124,8 @@ def problems(args) -> list:
         value = getattr(args, key)
         if value is not None and not (math.isfinite(value) and value > 0):
             out.append(f"--{key.replace('_', '-')} must be a positive number, got {value}")
+    if device.problem(args.device):
+        out.append(device.problem(args.device))
     names = descriptors.split_names(args.descriptors)
     if not names and not args.classifier:
         out.append(f"--descriptors names none; give one or more, e.g. {','.join(descriptors.DEFAULT[:3])}")
@@ -193,6 +202,8 @@ class Build:
                               "give the same --plugin / --classifier options again")
         data = b.load_dataset()
         self._connect()
+        self._place()
+        self.batch_size_ = self.settings.batch_size
         self.t0_ = time.time()
         self.out_ = Path(self.settings.out)
         self.partial_ = self.out_.with_name(self.out_.name + ".partial")
@@ -206,6 +217,13 @@ class Build:
         self.idx_train_, self.idx_select_, self.idx_test_ = data["train"], data["selection"], data["test"]
         self.labels = {n: json.loads(custom.LABELS[n]) for n in labels}  # as loaded and checked above
         return self
+
+    def _place(self):
+        """Resolves --device before any work, so a device this machine lacks costs nothing."""
+        self.device_ = device.resolve(self.settings.device)
+        print(f"decoding and fitting on {self.device_}"
+              + (f"; the cluster's workers decode on --device {self.settings.device}, each as it has it"
+                 if self.settings.cluster else ""))
 
     def _connect(self):
         """Reaches --cluster's scheduler before any work, so a wrong address costs nothing."""
@@ -228,6 +246,7 @@ class Build:
         self.t0_ = time.time()
         self.out_ = Path(a.out)
         self.partial_ = self.out_.with_name(self.out_.name + ".partial")
+        self._place()
         self._check_out()
         self._connect()
         self.specs_ = self._user_specs()
@@ -301,16 +320,47 @@ class Build:
     @property
     def render_kw(self) -> dict:
         a = self.settings
-        return dict(seconds=a.clip_seconds, warmup=self.warmup_, batch_size=a.batch_size, jobs=a.jobs,
-                    seed=a.seed, specs=self.specs_ + self.label_specs_, cluster=self.client_)
+        return dict(seconds=a.clip_seconds, warmup=self.warmup_, batch_size=self.batch_size_, jobs=a.jobs,
+                    seed=a.seed, specs=self.specs_ + self.label_specs_, cluster=self.client_,
+                    device=a.device if self.client_ is not None else str(self.device_))
 
     # -- render ---------------------------------------------------------------------------
     def render(self) -> "Build":
         t = time.time()
+        self.batch_size_ = self.settings.batch_size or self._probe()
         self.raw_ = render(self.generator_, self.latents_, self.names_, cache=self.partial_ / "render",
                            **self.render_kw)
         self._timed("decode_describe", t)
         return self
+
+    def _probe(self) -> int:
+        """The batch size when --batch-size is not given: the one an interrupted build's cache
+        was made with, so that it resumes; else the fastest the probe measures here. A
+        cluster's workers are not here to be measured: they get DEFAULT_BATCH."""
+        a = self.settings
+        try:
+            cached = json.loads((self.partial_ / "render" / "key.json").read_text())
+            size = cached["batch_size"]
+            if (cached["generator_sha256"], cached["latents_sha1"]) == (self.generator_.sha256, digest(self.latents_)) \
+                    and isinstance(size, int) and 1 <= size <= MAX_BATCH:
+                print(f"batch size {size}, as the interrupted build's cached batches were decoded")
+                return size
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        if self.client_ is not None:
+            print(f"batch size {DEFAULT_BATCH} (the cluster's workers are not probed; --batch-size sets it)")
+            return DEFAULT_BATCH
+        g = self.generator_.to(self.device_)
+        frames = clip_frames(g, a.clip_seconds)
+        z = np.resize(self.latents_, (max(device.PROBE_SIZES), g.latent_size))
+        threads = torch.get_num_threads()
+        if self.device_.type == "cpu" and a.jobs > 1:
+            torch.set_num_threads(1)  # as each worker process decodes
+        try:
+            return device.probe_batch_size(
+                lambda n: describe_clips(g, z[:n], frames, self.warmup_, self.names_, a.seed), self.device_)
+        finally:
+            torch.set_num_threads(threads)
 
     # -- fit ------------------------------------------------------------------------------
     def fit(self, init: dict = None) -> "Build":
@@ -329,12 +379,13 @@ class Build:
         self.scaler_ = DescriptorScaler(names).fit(self.raw_[seen])
         self.y_ = y = self.scaler_.transform(self.raw_)
         print("fitting surrogates ...")
-        self.describer_ = MLPRegressor(epochs=a.epochs, seed=a.seed, members=a.ensemble).fit(
+        on = self.device_
+        self.describer_ = MLPRegressor(epochs=a.epochs, seed=a.seed, members=a.ensemble, device=on).fit(
             latents[train], y[train], init=init.get("describer"))
         if "regression" in self.controllers:
-            self.regression_ = RegressionController(MLPRegressor(epochs=a.epochs, seed=a.seed).fit(
+            self.regression_ = RegressionController(MLPRegressor(epochs=a.epochs, seed=a.seed, device=on).fit(
                 y[train], latents[train], init=[init["regression"]] if "regression" in init else None), len(names))
-        self.tandem_ = TandemController(steps=a.tandem_steps, seed=a.seed).fit(
+        self.tandem_ = TandemController(steps=a.tandem_steps, seed=a.seed, device=on).fit(
             y[train], latents[train], self.describer_.module_, init=init.get("tandem"))
         self.nearest_ = NearestController().fit(y[train], latents[train])
         self.lows_, self.highs_ = np.percentile(latents, [0.5, 99.5], axis=0)
@@ -342,7 +393,8 @@ class Build:
         print("laying the sounds out on a map ...")
         # its two small networks train for as long as the surrogates do, relatively (a quick
         # build is coarse everywhere)
-        self.sound_map_ = SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed).fit(
+        self.sound_map_ = SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed,
+                                   device=on).fit(
             y, train)
         self._timed("fit", t)
         return self
@@ -487,7 +539,7 @@ class Build:
         a, g, metrics = self.settings, self.generator_, self.metrics_
         taught = {name: label["taught"] for name, label in self.labels.items()}
         # a bundle rebuilt from its own dataset (a label taught) keeps the settings it was built with
-        built = self.built_with_ or {k: getattr(a, k) for k in KEPT}
+        built = self.built_with_ or {**{k: getattr(a, k) for k in KEPT}, "batch_size": self.batch_size_}
         return {
             "schema_version": SCHEMA_VERSION,
             "generator": {**g.info(), "path": "generator.ts" if self.bundled_generator_ else str(self.generator_path_),
@@ -502,7 +554,7 @@ class Build:
             "latent_reference": [float(v) for v in self.reference_],
             "latent_range": {"low": self.lows_.tolist(), "high": self.highs_.tolist()},
             "sampler": self.sampler_settings_,
-            "clip": {"seconds": a.clip_seconds, "warmup_frames": self.warmup_, "batch_size": a.batch_size},
+            "clip": {"seconds": a.clip_seconds, "warmup_frames": self.warmup_, "batch_size": self.batch_size_},
             "playback": {k: self.playback_[k] for k in ("chunk_frames", "host_buffer", "differs")},
             "split": {**metrics["split"], "control": len(self.targets_), "seed": a.seed},
             "build": {**built, "descriptors": [n for n in self.names_ if n not in taught], "specs": self.specs_},
@@ -536,7 +588,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         build(args)
-    except (GeneratorError, BundleError, ValueError, ClusterError) as e:
+    except (GeneratorError, BundleError, ValueError, ClusterError) as e:  # DeviceError is a ValueError
         print(f"error: {e}", file=sys.stderr)
         out = Path(args.out)
         kept = list((out.with_name(out.name + ".partial") / "render").glob("batch_*.npy"))

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .surrogate import MLP
+from .surrogate import MLP, StackedMLP, members_of
 
 
 class TandemController:
@@ -32,7 +32,7 @@ class TandemController:
 
     def __init__(self, hidden: int = 256, depth: int = 3, steps: int = 4000, batch_size: int = 256,
                  lr: float = 2e-3, anchor_weight: float = 0.02, prior_weight: float = 1.0,
-                 prior_radius: float = 2.0, full_mask_fraction: float = 0.5, seed: int = 0):
+                 prior_radius: float = 2.0, full_mask_fraction: float = 0.5, seed: int = 0, device: str = "cpu"):
         self.hidden = hidden
         self.depth = depth
         self.steps = steps
@@ -43,6 +43,7 @@ class TandemController:
         self.prior_radius = prior_radius
         self.full_mask_fraction = full_mask_fraction
         self.seed = seed
+        self.device = device
 
     def _masks(self, n: int, d: int, g: torch.Generator) -> torch.Tensor:
         """Half full masks, half random subsets of 1..d-1 descriptors."""
@@ -55,7 +56,7 @@ class TandemController:
     def fit(self, Y, Z, describer: nn.Module, init: MLP = None) -> "TandemController":
         """Y: normalised descriptors [n, D] of the sampled latents Z [n, L]; `describer`
         the fitted forward surrogate (frozen here); `init` a network of the right shape to
-        start from (a warm start)."""
+        start from (a warm start). Trains on `device`; the fitted module is on the CPU."""
         Y = torch.as_tensor(np.asarray(Y), dtype=torch.float32)
         Z = torch.as_tensor(np.asarray(Z), dtype=torch.float32)
         n, d = Y.shape
@@ -67,21 +68,28 @@ class TandemController:
         # inputs are already in sane units: targets 0..1, mask 0/1, anchor standardised
         self.module_ = copy.deepcopy(init) if init is not None else MLP(
             x_dim, L, self.hidden, self.depth, torch.zeros(x_dim), torch.ones(x_dim), z_mean, z_std)
-        describer = copy.deepcopy(describer).eval()
-        for p in describer.parameters():
+        device = torch.device(self.device)
+        # the ensemble's members side by side: its merged form multiplies mostly zeros
+        frozen = StackedMLP(members_of(describer)).to(device).eval()
+        for p in frozen.parameters():
             p.requires_grad_(False)
-        opt = torch.optim.AdamW(self.module_.parameters(), lr=self.lr, weight_decay=1e-5)
+        describe = frozen.mean
+        module = self.module_.to(device)
+        Y, Z, z_mean, z_std = Y.to(device), Z.to(device), z_mean.to(device), z_std.to(device)
+        opt = torch.optim.AdamW(module.parameters(), lr=self.lr, weight_decay=1e-5, fused=True)
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, self.lr, total_steps=self.steps)
         self.history_ = []
         for step in range(self.steps):
             i = torch.randint(0, n, (self.batch_size,), generator=g)
             a = torch.randint(0, n, (self.batch_size,), generator=g)
-            y, mask = Y[i], self._masks(self.batch_size, d, g)
+            mask = self._masks(self.batch_size, d, g)
             # absolute targets (full mask) anchor at the centre half of the time
             centre = (torch.rand(self.batch_size, generator=g) < 0.5)[:, None] & (mask.sum(-1, keepdim=True) == d)
+            i, a, mask, centre = i.to(device), a.to(device), mask.to(device), centre.to(device)
+            y = Y[i]
             anchor = torch.where(centre, z_mean.expand(self.batch_size, L), Z[a])
-            z = self.module_(torch.cat([y * mask, mask, (anchor - z_mean) / z_std], -1))
-            miss = (((describer(z) - y) ** 2) * mask).sum(-1) / mask.sum(-1)
+            z = module(torch.cat([y * mask, mask, (anchor - z_mean) / z_std], -1))
+            miss = (((describe(z) - y) ** 2) * mask).sum(-1) / mask.sum(-1)
             zs = (z - z_mean) / z_std
             stay = (((z - anchor) / z_std) ** 2).mean(-1)
             outside = torch.relu(zs.abs() - self.prior_radius).pow(2).mean(-1)
@@ -92,10 +100,10 @@ class TandemController:
             sched.step()
             if step % 100 == 0:
                 self.history_.append(float(loss.detach()))
-        self.module_.eval()
+        self.module_ = module.cpu().eval()
         self.descriptor_count_ = d
-        self.latent_mean_ = z_mean
-        self.latent_std_ = z_std
+        self.latent_mean_ = z_mean.cpu()
+        self.latent_std_ = z_std.cpu()
         return self
 
     def predict(self, targets, mask=None, anchor=None) -> np.ndarray:

@@ -24,8 +24,9 @@ from . import descriptors
 from .descriptors import custom
 from .generator import Generator, GeneratorError
 from .cluster import run_batches
+from .device import resolve
 
-_LOADED = {}  # generator per (path, sha256), per process
+_LOADED = {}  # generator per (path, sha256, device), per process
 WARMUP_FRAMES = 2  # frames dropped before a clip when the generator needs no more (see settling_frames)
 
 
@@ -53,10 +54,10 @@ def settling_frames(generator: Generator, points: int = 16, probe: int = 64, see
     return min(max(WARMUP_FRAMES, settled), probe // 2)
 
 
-def _generator(path: str, sha: str) -> Generator:
-    key = (path, sha)
+def _generator(path: str, sha: str, device: str = "cpu") -> Generator:
+    key = (path, sha, device)
     if key not in _LOADED:
-        _LOADED[key] = Generator.load(path, check=False)
+        _LOADED[key] = Generator.load(path, check=False).to(resolve(device))
     return _LOADED[key]
 
 
@@ -69,17 +70,24 @@ def decode_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, 
     return generator.decode(zt, fresh=True, chunk_frames=chunk_frames)[..., warmup * generator.hop:]
 
 
-def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, specs=(), chunk_frames=None):
+def _describe_batch(path, sha, index, z, frames, warmup, names, seed, threads, specs=(), chunk_frames=None,
+                    device="cpu"):
     torch.set_num_threads(threads)
     for spec in specs:  # user descriptors, registered again in each worker process
         custom.load(spec)
-    gen = _generator(path, sha)
+    gen = _generator(path, sha, device)
     try:
-        audio = decode_clips(gen, z, frames, warmup, seed + index, chunk_frames)
-        values = descriptors.describe(audio, gen.sr, names)
+        return index, describe_clips(gen, z, frames, warmup, names, seed + index, chunk_frames)
     except ValueError as e:  # GeneratorError included: say which batch, the others are kept
         raise GeneratorError(f"batch {index} (latent points {index * len(z)}..{(index + 1) * len(z) - 1}): {e}") from None
-    return index, np.stack([values[n].numpy() for n in names], 1)
+
+
+def describe_clips(generator: Generator, z: np.ndarray, frames: int, warmup: int, names: Sequence[str], seed: int,
+                   chunk_frames: int = None) -> np.ndarray:
+    """One batch's work: its clips decoded (`decode_clips`), then described on the CPU,
+    [B, len(names)]."""
+    values = descriptors.describe(decode_clips(generator, z, frames, warmup, seed, chunk_frames), generator.sr, names)
+    return np.stack([values[n].numpy() for n in names], 1)
 
 
 class RenderCache:
@@ -110,7 +118,8 @@ class RenderCache:
 
 def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seconds: float = 1.0,
            warmup: int = WARMUP_FRAMES, batch_size: int = 16, jobs: int = 1, seed: int = 0, cache=None,
-           specs=(), desc: str = "decode+describe", chunk_frames: int = None, cluster=None) -> np.ndarray:
+           specs=(), desc: str = "decode+describe", chunk_frames: int = None, cluster=None,
+           device: str = "cpu") -> np.ndarray:
     """Describe the clip of every latent point: [n, len(names)] raw descriptor values.
 
     With `cache` (a folder), finished batches are kept there and reused on the next call
@@ -119,7 +128,8 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     descriptors (see engine.descriptors.custom) for the worker processes to load.
     `chunk_frames` decodes in calls of that many frames, as a host plays (Generator.decode).
     `cluster` (a Dask client, engine.cluster.connect) runs the batches on its workers
-    instead of `jobs` processes here."""
+    instead of `jobs` processes here. `device` (a --device name, engine.device) decodes there:
+    in one process, whatever `jobs` says, since the device does the parallel work."""
     names = list(names)
     descriptors.get(names)
     n = len(latents)
@@ -127,7 +137,7 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     n_batches = math.ceil(n / batch_size)
     store = None
     if cache is not None:
-        key = {"generator_sha256": generator.sha256, "latents_sha1": _digest(latents), "names": names,
+        key = {"generator_sha256": generator.sha256, "latents_sha1": digest(latents), "names": names,
                "specs": list(specs), "frames": frames, "warmup": warmup, "batch_size": batch_size, "seed": seed,
                "chunk_frames": chunk_frames}
         store = RenderCache(cache, key)
@@ -147,19 +157,22 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
 
     if results and todo:
         tqdm.write(f"resuming: {len(results)} of {n_batches} batches found in {store.folder}")
-    jobs = max(1, min(jobs, len(todo) or 1))
+    # a cluster's workers each take `device` as their own machine has it ("auto": a GPU where there is one)
+    device = str(device) if cluster is not None else str(resolve(str(device)))
+    jobs = 1 if device != "cpu" else max(1, min(jobs, len(todo) or 1))
     threads = 1 if jobs > 1 or cluster is not None else torch.get_num_threads()  # a Dask worker: its own threads
-    arguments = ((i, batch(i), frames, warmup, names, seed, threads, tuple(specs), chunk_frames) for i in todo)
-    where = (str(generator.path), generator.sha256)
+    arguments = ((i, batch(i), frames, warmup, names, seed, threads, tuple(specs), chunk_frames, device)
+                 for i in todo)
+    where = (str(generator.path), generator.sha256, device)
     with tqdm(total=n_batches, initial=n_batches - len(todo), desc=desc, unit="batch") as bar:
         if cluster is not None:
             stream = run_batches(cluster, generator, list(arguments))
         elif jobs == 1:
-            _LOADED[where] = generator
-            stream = (_describe_batch(*where, *a) for a in arguments)
+            _LOADED[where] = generator.to(device)
+            stream = (_describe_batch(*where[:2], *a) for a in arguments)
         else:
             stream = Parallel(n_jobs=jobs, return_as="generator_unordered")(
-                delayed(_describe_batch)(*where, *a) for a in arguments)
+                delayed(_describe_batch)(*where[:2], *a) for a in arguments)
         for i, values in stream:
             if store:
                 store.put(i, values)
@@ -169,5 +182,5 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     return np.concatenate([results[i] for i in range(n_batches)])[:n]
 
 
-def _digest(a: np.ndarray) -> str:
+def digest(a: np.ndarray) -> str:
     return hashlib.sha1(np.ascontiguousarray(a).tobytes()).hexdigest()

@@ -4,6 +4,7 @@ Anything that stock nn~ could not play as a decoder is refused with a `Generator
 saying what was expected and what was found.
 """
 import copy
+import dataclasses
 import hashlib
 import zipfile
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Generator:
     sha256: str
     input_labels: List[str]
     pristine: torch.jit.ScriptModule = field(repr=False, default=None)
+    device: torch.device = torch.device("cpu")
 
     def __post_init__(self):
         # Streaming exports keep state between calls; a copy as loaded lets `fresh`
@@ -106,6 +108,15 @@ class Generator:
             gen.check()
         return gen
 
+    def to(self, device) -> "Generator":
+        """This generator decoding on `device` (a copy; this one stays where it is). Audio
+        comes back to the CPU, where it is described."""
+        device = torch.device(device)
+        if device == self.device:
+            return self
+        module = copy.deepcopy(self.pristine).to(device)
+        return dataclasses.replace(self, module=module, pristine=copy.deepcopy(module), device=device)
+
     def decode(self, z, fresh: bool = False, chunk_frames: int = None) -> torch.Tensor:
         """Latents [B, latent, frames] (numpy or torch) -> audio [B, channels, frames*hop].
 
@@ -114,7 +125,7 @@ class Generator:
         frames, one call each, as a host plays: a streaming export carries its state from
         call to call, a non-streaming one starts afresh each time. Raises GeneratorError on
         a wrong output shape or non-finite samples."""
-        z = torch.as_tensor(z, dtype=torch.float32)
+        z = torch.as_tensor(z, dtype=torch.float32).to(self.device)
         if z.dim() != 3 or z.shape[1] != self.latent_size:
             raise GeneratorError(f"decode expects latents [batch, {self.latent_size}, frames], got {tuple(z.shape)}")
         with torch.inference_mode():
@@ -131,7 +142,7 @@ class Generator:
                                  f"[batch, channels, frames*hop] = {want}, returned {found}")
         if not torch.isfinite(y).all():
             raise GeneratorError(f"{self.path.name}: decode returned NaN or Inf samples for latents {tuple(z.shape)}")
-        return y.float()
+        return y.float().cpu()
 
     def encode(self, audio) -> torch.Tensor:
         """Audio [B, channels, N] -> latents [B, latent, N // hop]."""

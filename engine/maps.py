@@ -29,13 +29,14 @@ class SoundMap:
     """scikit-learn manner: settings in __init__, `fit` returns self, state ends in `_`."""
 
     def __init__(self, methods=METHODS, neighbours: int = 10, resolution: int = 32, smoothing: int = 64,
-                 steps: int = 1500, seed: int = 0):
+                 steps: int = 1500, seed: int = 0, device: str = "cpu"):
         self.methods = methods
         self.smoothing = smoothing
         self.steps = steps
         self.neighbours = neighbours
         self.resolution = resolution
         self.seed = seed
+        self.device = device
 
     def _embed(self, method: str, Y: np.ndarray) -> np.ndarray:
         if method == "pca":
@@ -77,7 +78,7 @@ class SoundMap:
         # trained for a number of optimiser steps, not epochs: a quick build's few samples
         # need as many as a full one's
         batches = max(1, int(len(X) * 0.9) // 128)
-        return MLPRegressor(hidden=64, epochs=-(-self.steps // batches), seed=self.seed).fit(X, Y)
+        return MLPRegressor(hidden=64, epochs=-(-self.steps // batches), seed=self.seed, device=self.device).fit(X, Y)
 
     def _field(self, points, Y):
         """What the decoder learns: at the sounds' points and on a grid filling the map, a

@@ -125,15 +125,59 @@ def resized(module, inputs: Sequence, outputs: Sequence, x_mean, x_std, y_mean, 
     return out.eval()
 
 
+class StackedMLP(nn.Module):
+    """k MLPs of one shape computed side by side, their weights stacked [k, out, in]: one
+    batched product per layer serves them all, where k modules or one block-diagonal
+    merged MLP (k times the products, mostly zeros) cost more per training step."""
+
+    def __init__(self, members: Sequence[MLP]):
+        super().__init__()
+        layers = [linears(m) for m in members]
+        self.weights = nn.ParameterList(
+            [nn.Parameter(torch.stack([ls[i].weight.detach() for ls in layers]).clone()) for i in range(len(layers[0]))])
+        self.biases = nn.ParameterList(
+            [nn.Parameter(torch.stack([ls[i].bias.detach() for ls in layers]).unsqueeze(1).clone())
+             for i in range(len(layers[0]))])
+        for name in ("x_mean", "x_std", "y_mean", "y_std"):
+            self.register_buffer(name, torch.stack([getattr(m, name) for m in members]).unsqueeze(1).clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x [k, rows, in] (each member its own rows) -> [k, rows, out]."""
+        h = (x - self.x_mean) / self.x_std
+        last = len(self.weights) - 1
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = torch.baddbmm(b, h, w.transpose(1, 2))
+            h = nn.functional.silu(h) if i < last else h
+        return h * self.y_std + self.y_mean
+
+    def mean(self, x: torch.Tensor) -> torch.Tensor:
+        """x [rows, in] -> the members' mean [rows, out], as `merged` computes it."""
+        return self(x.expand(len(self.x_mean), *x.shape)).mean(0)
+
+    def member(self, j: int) -> MLP:
+        """Member j as an MLP of its own (on the CPU)."""
+        hidden = [w.shape[1] for w in self.weights[:-1]]
+        out = MLP(self.weights[0].shape[2], self.weights[-1].shape[1], hidden[0], len(hidden),
+                  *(getattr(self, n)[j, 0].cpu() for n in ("x_mean", "x_std", "y_mean", "y_std")))
+        with torch.no_grad():
+            for layer, w, b in zip(linears(out), self.weights, self.biases):
+                layer.weight.copy_(w[j])
+                layer.bias.copy_(b[j, 0])
+        return out.eval()
+
+
 class MLPRegressor:
     """A small MLP regressor in scikit-learn's manner: settings in __init__, `fit`
     returns self, learned state ends in `_`. Keeps the weights of the epoch with the
     lowest loss on an internal validation split. With `members` > 1 it fits that many
-    (other seeds, other validation splits) and averages them in one merged MLP."""
+    (other seeds, other validation splits) and averages them in one merged MLP; they train
+    side by side (`StackedMLP`), each exactly as it would alone: Adam's updates are
+    element-wise, so one summed loss moves each member by its own gradient. `device`:
+    where to train (engine.device); the fitted module is on the CPU."""
 
     def __init__(self, hidden: int = 128, depth: int = 3, epochs: int = 300, batch_size: int = 128,
                  lr: float = 3e-3, weight_decay: float = 1e-5, validation: float = 0.1, seed: int = 0,
-                 members: int = 1):
+                 members: int = 1, device: str = "cpu"):
         self.members = members
         self.hidden = hidden
         self.depth = depth
@@ -143,6 +187,7 @@ class MLPRegressor:
         self.weight_decay = weight_decay
         self.validation = validation
         self.seed = seed
+        self.device = device
 
     def fit(self, X, Y, init: Sequence[MLP] = None) -> "MLPRegressor":
         """`init`: one MLP per member of the right shape to start from (a warm start)
@@ -151,35 +196,38 @@ class MLPRegressor:
         Y = torch.as_tensor(np.asarray(Y), dtype=torch.float32)
         if init is not None and len(init) != self.members:
             raise ValueError(f"a warm start needs one network per member ({self.members}), got {len(init)}")
-        fitted = [self._fit_one(X, Y, self.seed + k, init[k] if init else None) for k in range(self.members)]
-        self.val_loss_ = float(np.mean([loss for _, loss, _ in fitted]))
-        self.history_ = fitted[0][2]
-        self.members_ = [module for module, _, _ in fitted]
-        self.module_ = merged(self.members_).eval()
-        return self
-
-    def _fit_one(self, X, Y, seed: int, start: MLP = None):
-        g = torch.Generator().manual_seed(seed)
-        torch.manual_seed(seed)
-        order = torch.randperm(len(X), generator=g)
+        k = self.members
+        # each member: its own seed, validation split, initial weights and batches
+        gens = [torch.Generator().manual_seed(self.seed + j) for j in range(k)]
         n_val = max(1, int(len(X) * self.validation))
-        val, train = order[:n_val], order[n_val:]
+        orders = [torch.randperm(len(X), generator=g) for g in gens]
+        val = torch.stack([o[:n_val] for o in orders])
+        train = torch.stack([o[n_val:] for o in orders])
         std = lambda t: t.std(0).clamp_min(1e-6)  # noqa: E731
-        module = copy.deepcopy(start) if start is not None else MLP(
-            X.shape[1], Y.shape[1], self.hidden, self.depth, X[train].mean(0), std(X[train]), Y[train].mean(0),
-            std(Y[train]))
-        opt = torch.optim.AdamW(module.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-        steps = self.epochs * max(1, len(train) // self.batch_size)
+        starts = []
+        for j in range(k):
+            torch.manual_seed(self.seed + j)
+            rows = train[j]
+            starts.append(copy.deepcopy(init[j]) if init is not None else MLP(
+                X.shape[1], Y.shape[1], self.hidden, self.depth, X[rows].mean(0), std(X[rows]), Y[rows].mean(0),
+                std(Y[rows])))
+        device = torch.device(self.device)
+        module = StackedMLP(starts).to(device)
+        X, Y, val = X.to(device), Y.to(device), val.to(device)
+        opt = torch.optim.AdamW(module.parameters(), lr=self.lr, weight_decay=self.weight_decay, fused=True)
+        per_epoch = max(1, train.shape[1] // self.batch_size)
+        steps = self.epochs * per_epoch
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, self.lr, total_steps=steps)
-        y_std = module.y_std
-        best, history = float("inf"), []
-        step = 0
+        loss_of = lambda rows: (((module(X[rows]) - Y[rows]) / module.y_std) ** 2).mean((1, 2))  # noqa: E731
+        best = torch.full((k,), float("inf"), device=device)
+        kept = [p.detach().clone() for p in module.parameters()]
+        history, step = [], 0
         for _ in range(self.epochs):
             module.train()
-            perm = train[torch.randperm(len(train), generator=g)]
-            for k in range(max(1, len(train) // self.batch_size)):
-                idx = perm[k * self.batch_size:(k + 1) * self.batch_size]
-                loss = (((module(X[idx]) - Y[idx]) / y_std) ** 2).mean()
+            perm = torch.stack([rows[torch.randperm(len(rows), generator=g)] for rows, g in zip(train, gens)])
+            perm = perm.to(device)
+            for b in range(per_epoch):
+                loss = loss_of(perm[:, b * self.batch_size:(b + 1) * self.batch_size]).sum()
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
@@ -188,12 +236,20 @@ class MLPRegressor:
                 step += 1
             module.eval()
             with torch.no_grad():
-                v = float((((module(X[val]) - Y[val]) / y_std) ** 2).mean())
-            history.append(v)
-            if v < best:
-                best, state = v, copy.deepcopy(module.state_dict())
-        module.load_state_dict(state)
-        return module.eval(), best, history
+                v = loss_of(val)
+                better = v < best
+                best = torch.where(better, v, best)
+                for keep, p in zip(kept, module.parameters()):
+                    keep[better] = p[better]
+            history.append(float(v[0]))
+        with torch.no_grad():
+            for keep, p in zip(kept, module.parameters()):
+                p.copy_(keep)
+        self.val_loss_ = float(best.mean())
+        self.history_ = history
+        self.members_ = [module.member(j) for j in range(k)]
+        self.module_ = merged(self.members_).eval()
+        return self
 
     def predict(self, X) -> np.ndarray:
         with torch.no_grad():
