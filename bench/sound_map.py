@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import bundle as bundle_mod
-from engine.dataset import WARMUP_FRAMES
+from engine.build import Build
 from engine.evaluate import map_fidelity
 from engine.normalise import DescriptorScaler
 
@@ -31,9 +31,7 @@ def measure(path: Path, clicks: int = 512) -> dict:
     generator, surrogate, data = b.load_generator(), b.load_surrogate(), b.load_dataset()
     scaler = DescriptorScaler.from_manifest(b.manifest["descriptors"])
     points = np.array(json.loads((path / "grids.json").read_text())["map"]["points"])
-    clip = b.manifest["clip"]
-    render_kw = dict(seconds=clip["seconds"], warmup=clip.get("warmup_frames", WARMUP_FRAMES),
-                     batch_size=clip["batch_size"], jobs=1, seed=b.manifest["split"]["seed"])
+    render_kw = Build.from_bundle(b, jobs=1).render_kw  # as the build re-decoded its checks
     clicked = data["test"][:clicks]
     y = scaler.transform(data["descriptors_raw"])
     out = {}

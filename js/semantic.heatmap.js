@@ -277,16 +277,24 @@ function axes(a, b) {
     error("semantic.heatmap: no grid for axes " + a + " " + b + "; this bundle has " + have.join(", ") + "\n");
 }
 
-function position(x, y) {
-    if (!loaded("position")) {
+// `position X Y` and `map X Y`: the cursor at two numbers, checked, when `shows` says
+// the view has those coordinates.
+function cursorAt(what, units, x, y, shows) {
+    if (!loaded(what)) {
         return;
     }
     if (typeof x !== "number" || typeof y !== "number") {
-        error("semantic.heatmap: position expects two numbers in the view's units\n");
+        error("semantic.heatmap: " + what + " expects two numbers " + units + "\n");
         return;
     }
-    state.cursor = [x, y];
-    mgraphics.redraw();
+    if (shows) {
+        state.cursor = [x, y];
+        mgraphics.redraw();
+    }
+}
+
+function position(x, y) {
+    cursorAt("position", "in the view's units", x, y, true);
 }
 
 // The whole latent vector [semantic~] plays (its latent outlets, sampled): the cursor
@@ -314,17 +322,7 @@ function latents() {
 // Where [semantic~] says the sound playing lies on the sound map (its `map X Y` output):
 // the map view's cursor. Other views have no map coordinates and ignore it.
 function map(x, y) {
-    if (!loaded("map")) {
-        return;
-    }
-    if (typeof x !== "number" || typeof y !== "number") {
-        error("semantic.heatmap: map expects two numbers in 0..1\n");
-        return;
-    }
-    if (state.view === "map") {
-        state.cursor = [x, y];
-        mgraphics.redraw();
-    }
+    cursorAt("map", "in 0..1", x, y, state.view === "map");
 }
 
 function bang() {
