@@ -30,7 +30,7 @@ from .dataset import WARMUP_FRAMES, clip_frames, describe_clips, digest, render,
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     map_fidelity, playback_fidelity, steer_selectivity
 from .clips import HEATMAP_SIDE, MAP_SIDE, SECONDS, write_clips
-from .cluster import ClusterError, connect, workers
+from .cluster import ClusterError, connect
 from .examples import write_examples
 from .explain import explain
 from .generator import Generator, GeneratorError
@@ -168,7 +168,7 @@ class Build:
         # tandem one is always fitted (partial targets need it)
         self.controllers = CONTROLLERS
         self.timings = {}
-        self.client_ = None  # the Dask cluster's client, with --cluster
+        self.cluster_ = None  # the Dask cluster (engine.cluster.Cluster), with --cluster
 
     @classmethod
     def from_args(cls, args) -> "Build":
@@ -227,9 +227,9 @@ class Build:
 
     def _connect(self):
         """Reaches --cluster's scheduler before any work, so a wrong address costs nothing."""
-        if self.settings.cluster and self.client_ is None:
-            self.client_ = connect(self.settings.cluster)
-            print(f"cluster {self.settings.cluster}: {workers(self.client_)} worker(s)")
+        if self.settings.cluster and self.cluster_ is None:
+            self.cluster_ = connect(self.settings.cluster)
+            print(f"cluster {self.settings.cluster}: {self.cluster_.workers()} worker(s)")
 
     def _user_specs(self) -> list:
         return [f"plugin:{p}" for p in self.settings.plugin] + [f"classifier:{c}" for c in self.settings.classifier]
@@ -321,8 +321,8 @@ class Build:
     def render_kw(self) -> dict:
         a = self.settings
         return dict(seconds=a.clip_seconds, warmup=self.warmup_, batch_size=self.batch_size_, jobs=a.jobs,
-                    seed=a.seed, specs=self.specs_ + self.label_specs_, cluster=self.client_,
-                    device=a.device if self.client_ is not None else str(self.device_))
+                    seed=a.seed, specs=self.specs_ + self.label_specs_, cluster=self.cluster_,
+                    device=a.device if self.cluster_ is not None else str(self.device_))
 
     # -- render ---------------------------------------------------------------------------
     def render(self) -> "Build":
@@ -347,7 +347,7 @@ class Build:
                 return size
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        if self.client_ is not None:
+        if self.cluster_ is not None:
             print(f"batch size {DEFAULT_BATCH} (the cluster's workers are not probed; --batch-size sets it)")
             return DEFAULT_BATCH
         g = self.generator_.to(self.device_)
@@ -528,8 +528,8 @@ class Build:
             write_json(folder / "metrics.json", metrics)
             write_json(folder / "manifest.json", self._manifest(examples))
         shutil.rmtree(self.partial_, ignore_errors=True)
-        if self.client_ is not None:
-            self.client_.close()
+        if self.cluster_ is not None:
+            self.cluster_.close()
         print_table(metrics)
         print(f"bundle written to {out}/")
         print(f"report: {out / 'report' / index.name}")

@@ -9,6 +9,8 @@ to its own temporary folder under their SHA-256 and loads them from there. Worke
 this project's Python environment (`engine` importable, torch 2.13.0); user descriptor
 files (--plugin, --classifier) must sit at the same paths on them.
 """
+import ctypes
+import functools
 import os
 import tempfile
 import time
@@ -18,15 +20,44 @@ from .generator import sha256
 
 GONE_SECONDS = 30.0  # no worker for this long: the build stops, its finished batches kept
 CONNECT_SECONDS = 10.0
-_SHIPPED = {}  # (client id, generator SHA-256) -> future of the generator's bytes on the workers
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
 class ClusterError(RuntimeError):
     pass
 
 
-def connect(address: str, timeout: float = None):
-    """A client of the scheduler at `address` that has at least one worker."""
+class Cluster:
+    """A client of a Dask scheduler with at least one worker (`connect`), and the
+    generators this build has scattered to its workers: one build's state, gone with it."""
+
+    def __init__(self, client):
+        self.client = client
+        self.shipped_ = {}  # generator SHA-256 -> future of its bytes on the workers
+
+    @property
+    def address(self) -> str:
+        return self.client.scheduler.address
+
+    def workers(self) -> int:
+        return len(self.client.scheduler_info(n_workers=-1)["workers"])
+
+    def ship(self, generator):
+        """The generator's bytes on every worker, scattered once per build (render is called
+        for the sampled points and again for each check); again only if the workers lost them."""
+        future = self.shipped_.get(generator.sha256)
+        if future is None or future.status != "finished":
+            future = self.shipped_[generator.sha256] = self.client.scatter(
+                Path(generator.path).read_bytes(), broadcast=True, hash=False)
+        return future
+
+    def close(self):
+        self.shipped_.clear()
+        self.client.close()
+
+
+def connect(address: str, timeout: float = None) -> Cluster:
+    """The scheduler at `address`, once it has at least one worker."""
     timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
         from distributed import Client
@@ -44,20 +75,7 @@ def connect(address: str, timeout: float = None):
         client.close()
         raise ClusterError(f"the Dask scheduler at {address} has no workers after {timeout:g} s; start some with "
                            f"`dask worker {address}`") from None
-    return client
-
-
-def workers(client) -> int:
-    return len(client.scheduler_info(n_workers=-1)["workers"])
-
-
-def _shipped(client, generator):
-    """The generator's bytes on every worker, scattered once per build (render is called
-    for the sampled points and again for each check); again only if the workers lost them."""
-    key = (client.id, generator.sha256)
-    if key not in _SHIPPED or _SHIPPED[key].status != "finished":
-        _SHIPPED[key] = client.scatter(Path(generator.path).read_bytes(), broadcast=True, hash=False)
-    return _SHIPPED[key]
+    return Cluster(client)
 
 
 def _local_copy(blob: bytes, sha: str) -> str:
@@ -71,19 +89,34 @@ def _local_copy(blob: bytes, sha: str) -> str:
     return str(path)
 
 
+@functools.cache
+def _roomy_malloc():
+    """Dask's nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, to hand memory back
+    to the OS. In glibc that also fixes the mmap threshold, so every large tensor becomes a
+    fresh mapping, page-faulted in and unmapped again: decoding a RAVE export ran 1.55x
+    slower (docs/benchmarks.md). Thresholds above a batch's tensors, once per worker."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: not concerned
+        return
+    libc.mallopt(M_TRIM_THRESHOLD, 1 << 28)
+    libc.mallopt(M_MMAP_THRESHOLD, 1 << 25)  # glibc's largest
+
+
 def _remote_batch(blob: bytes, sha: str, *args):
     from .dataset import _describe_batch
+    _roomy_malloc()
     return _describe_batch(_local_copy(blob, sha), sha, *args)
 
 
-def run_batches(client, generator, arguments: list):
+def run_batches(cluster: Cluster, generator, arguments: list):
     """Yields (index, values) of `_describe_batch` for each argument tuple (everything after
     the generator's path and SHA), as workers finish them. Raises ClusterError when a
     batch fails for the cluster's sake (its worker died too often) or no worker is left."""
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
-    address = client.scheduler.address
-    blob = _shipped(client, generator)
+    client, address = cluster.client, cluster.address
+    blob = cluster.ship(generator)
     pending = {client.submit(_remote_batch, blob, generator.sha256, *args, pure=False) for args in arguments}
     alone_since = None
     try:
@@ -98,10 +131,10 @@ def run_batches(client, generator, arguments: list):
                 except (KilledWorker, FutureCancelledError) as e:
                     # with every worker gone, the generator's scattered bytes go too and the
                     # batches waiting on them are cancelled
-                    why = "no worker is left" if not workers(client) else str(e).splitlines()[0]
+                    why = "no worker is left" if not cluster.workers() else str(e).splitlines()[0]
                     raise ClusterError(f"the cluster at {address} stopped the build: {why} "
                                        f"({len(pending)} batch(es) left)") from None
-            if done or workers(client):
+            if done or cluster.workers():
                 alone_since = None
             elif alone_since is None:
                 alone_since = time.time()

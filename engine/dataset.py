@@ -127,7 +127,7 @@ def render(generator: Generator, latents: np.ndarray, names: Sequence[str], seco
     batches this call decoded (the rest came from the cache). `specs` name user
     descriptors (see engine.descriptors.custom) for the worker processes to load.
     `chunk_frames` decodes in calls of that many frames, as a host plays (Generator.decode).
-    `cluster` (a Dask client, engine.cluster.connect) runs the batches on its workers
+    `cluster` (engine.cluster.connect's Cluster) runs the batches on its workers
     instead of `jobs` processes here. `device` (a --device name, engine.device) decodes there:
     in one process, whatever `jobs` says, since the device does the parallel work."""
     names = list(names)

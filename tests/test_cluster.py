@@ -45,9 +45,9 @@ class LocalCluster:
         self.workers = subprocess.Popen([DASK, "worker", self.address, "--nworkers", str(n), "--nthreads", "1",
                                          "--no-dashboard", "--memory-limit", "4GB"], stdout=self.log,
                                         stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
-        client = cluster_mod.connect(self.address, timeout=60)
-        client.wait_for_workers(n, timeout=60)
-        client.close()
+        cluster = cluster_mod.connect(self.address, timeout=60)
+        cluster.client.wait_for_workers(n, timeout=60)
+        cluster.close()
 
     def kill_workers(self):
         os.killpg(self.workers.pid, signal.SIGKILL)
@@ -89,7 +89,7 @@ def test_a_two_worker_cluster_gives_the_dataset_one_machine_gives(local_cluster,
         again = render(generator, latents, NAMES, batch_size=8, seed=3, cluster=client, cache=tmp_path / "cache")
         assert render.computed == 0 and np.array_equal(again, there)
         # the generator travelled as bytes: each worker loaded its own copy
-        copies = client.run(lambda: sorted(p.name for p in (Path(__import__("tempfile").gettempdir())
+        copies = client.client.run(lambda: sorted(p.name for p in (Path(__import__("tempfile").gettempdir())
                                                             / "semantic-generators").glob("*.ts")))
         assert all(f"{generator.sha256}.ts" in names for names in copies.values()) and len(copies) == 2
     finally:
