@@ -618,9 +618,10 @@ void Semantic::compute_torch(const Models& m, const float* x, float* o, std::siz
     for (int l = 0; l < kept; ++l) playing_[std::size_t(l)].store(za[0][l][T - 1]);
     playing_size_.store(kept);
     if (m.has_map) {
-        auto at = const_cast<torch::jit::Module&>(m.surrogate).get_method("locate")({z}).toTensor();
-        located_[0].store(at[0][0][T - 1].item<float>());
-        located_[1].store(at[0][1][T - 1].item<float>());
+        // the latest frame only: the cursor shows where the sound is now
+        auto at = const_cast<torch::jit::Module&>(m.surrogate).get_method("locate")({zc.narrow(2, T - 1, 1)}).toTensor();
+        located_[0].store(at[0][0][0].item<float>());
+        located_[1].store(at[0][1][0].item<float>());
         has_located_.store(true);
     }
     auto da = desc.accessor<float, 3>();
