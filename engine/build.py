@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from joblib import Parallel, delayed
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
@@ -378,24 +379,34 @@ class Build:
         seen = np.concatenate([train, self.idx_select_])
         self.scaler_ = DescriptorScaler(names).fit(self.raw_[seen])
         self.y_ = y = self.scaler_.transform(self.raw_)
-        print("fitting surrogates ...")
+        print("fitting surrogates and laying the sounds out on a map ...")
         on = self.device_
-        self.describer_ = MLPRegressor(epochs=a.epochs, seed=a.seed, members=a.ensemble, device=on).fit(
-            latents[train], y[train], init=init.get("describer"))
-        if "regression" in self.controllers:
-            self.regression_ = RegressionController(MLPRegressor(epochs=a.epochs, seed=a.seed, device=on).fit(
-                y[train], latents[train], init=[init["regression"]] if "regression" in init else None), len(names))
-        self.tandem_ = TandemController(steps=a.tandem_steps, seed=a.seed, device=on).fit(
-            y[train], latents[train], self.describer_.module_, init=init.get("tandem"))
+        # the map's two small networks train for as long as the surrogates do, relatively (a
+        # quick build is coarse everywhere)
+        aside = (_fit_aside, SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed,
+                                      device=on),
+                 MLPRegressor(epochs=a.epochs, seed=a.seed, device=on) if "regression" in self.controllers else None,
+                 [init["regression"]] if "regression" in init else None, y, latents, train)
+        # Small networks leave a core idle: what does not wait for the describer trains beside
+        # it in a worker process where --jobs allows one (docs/benchmarks.md, "Build speed").
+        beside = Parallel(n_jobs=2, return_as="generator")([delayed(aside[0])(*aside[1:], threads=1)]) \
+            if a.jobs > 1 and on.type == "cpu" else None
+        threads = torch.get_num_threads()
+        if beside:
+            torch.set_num_threads(1)  # a core each: more threads than cores stall small networks
+        try:
+            self.describer_ = MLPRegressor(epochs=a.epochs, seed=a.seed, members=a.ensemble, device=on).fit(
+                latents[train], y[train], init=init.get("describer"))
+            self.tandem_ = TandemController(steps=a.tandem_steps, seed=a.seed, device=on).fit(
+                y[train], latents[train], self.describer_.module_, init=init.get("tandem"))
+        finally:
+            torch.set_num_threads(threads)
         self.nearest_ = NearestController().fit(y[train], latents[train])
+        self.sound_map_, regression = next(beside) if beside else aside[0](*aside[1:])
+        if regression is not None:
+            self.regression_ = RegressionController(regression, len(names))
         self.lows_, self.highs_ = np.percentile(latents, [0.5, 99.5], axis=0)
         self.duplicates_ = near_duplicates(y[seen], names)
-        print("laying the sounds out on a map ...")
-        # its two small networks train for as long as the surrogates do, relatively (a quick
-        # build is coarse everywhere)
-        self.sound_map_ = SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed,
-                                   device=on).fit(
-            y, train)
         self._timed("fit", t)
         return self
 
@@ -563,6 +574,18 @@ class Build:
             "versions": {p: version(p) for p in ("torch", "numpy", "scikit-learn", "nn-tilde", "scipy")}
             | {"engine": __version__},
         }
+
+
+def _fit_aside(sound_map: SoundMap, regression: MLPRegressor, regression_init, y, latents, train,
+               threads: int = None):
+    """The fits that need not wait for the describer: the sound map (t-SNE and its two
+    networks) and the regression controller, returned fitted."""
+    if threads:
+        torch.set_num_threads(threads)
+    sound_map.fit(y, train)
+    if regression is not None:
+        regression.fit(y[train], latents[train], init=regression_init)
+    return sound_map, regression
 
 
 def build(args) -> dict:

@@ -110,6 +110,19 @@ class HarmonicNoiseSynth(nn_tilde.Module):
         coeffs = torch.stack([a, knots[..., 1:] - a], -1)
         return (coeffs @ self.ramp_basis).flatten(-2)
 
+    def _partials(self, start: torch.Tensor, amps: torch.Tensor, sines: torch.Tensor) -> torch.Tensor:
+        """The partials summed, [B, 1, T*hop]: sines [B, K, T*hop] weighted by amplitudes
+        ramping linearly within each frame from the previous frame's (`start` [B, K], per
+        frame `amps` [B, K, T]). A ramp a + d n/hop splits the sum into two weighted sums
+        over the partials, one product per frame, instead of a ramp per partial and sample
+        (decoding 1.3x faster, docs/benchmarks.md)."""
+        batch, k, frames = amps.shape
+        knots = torch.cat([start.unsqueeze(-1), amps], -1)
+        a = knots[..., :-1]
+        weights = torch.stack([a, knots[..., 1:] - a], 1).permute(0, 3, 1, 2)  # [B, T, 2, K]
+        sums = weights @ sines.view(batch, k, frames, self.hop).transpose(1, 2)  # [B, T, 2, hop]
+        return (sums[:, :, 0] + sums[:, :, 1] * self.ramp_basis[1]).reshape(batch, 1, frames * self.hop)
+
     def _phase(self, start: torch.Tensor, freq0: torch.Tensor, freqs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Oscillator phases for frequencies ramping linearly within each frame.
 
@@ -186,9 +199,8 @@ class HarmonicNoiseSynth(nn_tilde.Module):
         freqs = self._harmonic_freqs(p)
         prev_freqs = self._harmonic_freqs(prev.unsqueeze(-1)).squeeze(-1)
         phase, self.phases = self._phase(self.phases, prev_freqs, freqs)
-        amps = self._ramp(self._harmonic_amps(prev.unsqueeze(-1), prev_freqs.unsqueeze(-1)).squeeze(-1),
-                          self._harmonic_amps(p, freqs))
-        harmonic = (amps * torch.sin(phase)).sum(1, keepdim=True)
+        harmonic = self._partials(self._harmonic_amps(prev.unsqueeze(-1), prev_freqs.unsqueeze(-1)).squeeze(-1),
+                                  self._harmonic_amps(p, freqs), torch.sin(phase))
 
         ramped = self._ramp(prev, p)  # [B, P, n]
         noise_level = torch.pow(10.0, (-40.0 + 34.0 * ramped[:, 4:5]) / 20)  # -40..-6 dB
