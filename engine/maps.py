@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE, trustworthiness
 from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
 
 from .surrogate import MLPRegressor
 
@@ -43,7 +44,10 @@ class SoundMap:
             return PCA(2, random_state=self.seed).fit_transform(Y)
         if method == "tsne":
             perplexity = min(30.0, (len(Y) - 1) / 3)
-            return TSNE(2, perplexity=perplexity, init="pca", random_state=self.seed).fit_transform(Y)
+            # one thread: its parallel sums add up in another order on each core count, and
+            # the layout (and everything measured on it) would follow the machine
+            with threadpool_limits(1):
+                return TSNE(2, perplexity=perplexity, init="pca", random_state=self.seed).fit_transform(Y)
         raise ValueError(f"unknown map method {method!r}; expected one of {METHODS}")
 
     def fit(self, Y, train=None) -> "SoundMap":
