@@ -20,13 +20,19 @@ def measure(generator, scaler, latents, render_kw, desc) -> np.ndarray:
     return scaler.transform(render(generator, np.asarray(latents, np.float32), scaler.names, desc=desc, **render_kw))
 
 
+def played(generator, scaler, method, rows, render_kw, desc) -> np.ndarray:
+    """Rows of a surrogate method's inputs [n, inputs], each held one frame, played: the
+    latents `method` answers, decoded, described, normalised [n, D]."""
+    import torch
+    with torch.no_grad():
+        latents = method(torch.as_tensor(np.asarray(rows), dtype=torch.float32)[:, :, None])[:, :, 0].numpy()
+    return measure(generator, scaler, latents, render_kw, desc)
+
+
 def control_accuracy(generator, scaler, surrogate, targets, render_kw, desc="control check"):
     """Per descriptor {control_r, control_r2} for absolute targets (all given) played by the
     surrogate's `forward` (its controller and refinement), and the measured values [n, D]."""
-    import torch
-    with torch.no_grad():
-        latents = surrogate(torch.as_tensor(np.asarray(targets), dtype=torch.float32)[:, :, None])[:, :, 0].numpy()
-    measured = measure(generator, scaler, latents, render_kw, desc)
+    measured = played(generator, scaler, surrogate, targets, render_kw, desc)
     scores = {n: dict(zip(("control_r", "control_r2"), score(targets[:, j], measured[:, j])))
               for j, n in enumerate(scaler.names)}
     return scores, measured
@@ -156,21 +162,17 @@ def map_fidelity(generator, scaler, surrogate, points, y, clicked, render_kw, ne
       nearest map points, against the 10th percentile of distances between sampled sounds;
     - a straight drag across the map (`drag`: from, to; corner to corner by default) should
       change the sound without jumps: its largest step against its median step."""
-    import torch
     from scipy.spatial.distance import pdist
     from sklearn.neighbors import NearestNeighbors
 
-    def played(p: np.ndarray, desc: str) -> np.ndarray:
-        with torch.no_grad():
-            z = surrogate.map(torch.as_tensor(p, dtype=torch.float32)[:, :, None])[:, :, 0].numpy()
-        return measure(generator, scaler, z, render_kw, desc)
-
     near = NearestNeighbors(n_neighbors=neighbours).fit(points).kneighbors(points[clicked], return_distance=False)
     centroids = y[near].mean(1)
-    heard = np.linalg.norm(played(points[clicked], "map check (clicks)") - centroids, axis=1)
+    heard = np.linalg.norm(played(generator, scaler, surrogate.map, points[clicked], render_kw, "map check (clicks)")
+                           - centroids, axis=1)
     spread = np.linalg.norm(y[near] - centroids[:, None], axis=2).mean(1)
     pairs = pdist(y[np.random.default_rng(0).permutation(len(y))[:2000]])
-    heard_along = played(np.linspace(*drag, drag_steps), "map check (drag)")
+    heard_along = played(generator, scaler, surrogate.map, np.linspace(*drag, drag_steps), render_kw,
+                         "map check (drag)")
     steps = np.linalg.norm(np.diff(heard_along, axis=0), axis=1)
     return {"clicks": len(clicked), "neighbours": neighbours,
             "click_distance_median": float(np.median(heard)),
