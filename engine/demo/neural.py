@@ -53,8 +53,9 @@ class ConvDecoder(nn_tilde.Module):
 
     @torch.jit.export
     def reset(self, batch: int):
-        self.in_cache = torch.zeros(batch, self.latent_size, 2)
-        self.tails = [torch.zeros(batch, c, r) for c, r in zip(self.chans[1:], self.ratios)]
+        on = self.w_in.device  # wherever the module was moved (engine.build --device)
+        self.in_cache = torch.zeros(batch, self.latent_size, 2, device=on)
+        self.tails = [torch.zeros(batch, c, r, device=on) for c, r in zip(self.chans[1:], self.ratios)]
 
     @torch.jit.export
     def get_sample_rate(self) -> int:

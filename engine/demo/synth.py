@@ -92,11 +92,12 @@ class HarmonicNoiseSynth(nn_tilde.Module):
 
     @torch.jit.export
     def reset(self, batch: int):
-        self.prev_params = torch.zeros(batch, self.n_params)
-        self.phases = torch.zeros(batch, self.n_harmonics, dtype=torch.float64)
-        self.am_phase = torch.zeros(batch, 1, dtype=torch.float64)
-        self.noise_tail = torch.zeros(1, 1, self.taps - 1)
-        self.noise_pos = torch.zeros(1, dtype=torch.long)
+        on = self.noise_table.device  # wherever the module was moved (engine.build --device)
+        self.prev_params = torch.zeros(batch, self.n_params, device=on)
+        self.phases = torch.zeros(batch, self.n_harmonics, dtype=torch.float64, device=on)
+        self.am_phase = torch.zeros(batch, 1, dtype=torch.float64, device=on)
+        self.noise_tail = torch.zeros(1, 1, self.taps - 1, device=on)
+        self.noise_pos = torch.zeros(1, dtype=torch.long, device=on)
 
     @torch.jit.export
     def get_sample_rate(self) -> int:
@@ -165,7 +166,7 @@ class HarmonicNoiseSynth(nn_tilde.Module):
         """The next n samples of the noise table, continuing the last call, [1, 1, n]
         (every batch row reads the same noise, so it is filtered once)."""
         size = self.noise_table.shape[0]
-        idx = torch.remainder(torch.arange(n) + self.noise_pos, size)
+        idx = torch.remainder(torch.arange(n, device=self.noise_table.device) + self.noise_pos, size)
         self.noise_pos = torch.remainder(self.noise_pos + n, size)
         return self.noise_table[idx].view(1, 1, n)
 
