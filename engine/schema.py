@@ -44,6 +44,7 @@ MANIFEST = {
                 "required": ["name", "normalisation"],
                 "properties": {
                     "name": {"type": "string", "minLength": 1},
+                    "meaning": {"type": "string"},
                     "controllable": {"type": "boolean"},
                     "normalisation": {
                         "type": "object",

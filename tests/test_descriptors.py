@@ -142,3 +142,17 @@ def test_spectral_descriptors_survive_the_hosts_resampling():
     for n in names:
         low, high = REGISTRY[n].range
         assert torch.allclose(after[n], before[n], rtol=0.01, atol=0.002 * (high - low)), (n, before[n], after[n])
+
+
+def test_every_descriptor_says_what_it_means_and_the_docs_table_is_written_from_that():
+    from engine.descriptors import docs
+    for name in DEFAULT:
+        d = REGISTRY[name]
+        assert d.meaning and "\n" not in d.meaning and len(d.meaning) < 120, name
+        assert d.reference and d.meta()["meaning"] == d.meaning
+    text = docs.DOC.read_text()
+    assert docs.written(text) == text, "docs/descriptors.md is out of date: run python -m engine.descriptors.docs"
+    for name in DEFAULT:
+        assert f"| `{name}` | {REGISTRY[name].unit} | {REGISTRY[name].meaning} |" in text
+    with pytest.raises(ValueError, match="lost its table markers"):
+        docs.written(text.replace(docs.END, ""))

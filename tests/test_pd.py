@@ -94,12 +94,12 @@ def test_bad_input_gives_errors_and_pd_keeps_running(bundle, tmp_path):
 
 def test_message_outlet_says_what_is_loaded_and_info(bundle, tmp_path):
     """The rightmost outlet: `loaded PATH` once the bundle plays (and after each swap),
-    `info ...` when asked. Logical time runs in -batch, so the poll clock fires. The
+    `info ...` and `info NAME` when asked. Logical time runs in -batch, so the poll clock fires. The
     bundle's folder name holds a space, a semicolon and a comma, typed escaped."""
     bundle = shutil.copytree(bundle, tmp_path / "my songs; pad,2.semantic")
     outlets = 1 + 8 + 1  # audio, latents, brightness prediction: the message outlet is next
     objects = [("obj", f"semantic~ {symbol(bundle)} @descriptors brightness @thread 0"), ("obj", "print out"),
-               ("obj", "loadbang"), ("obj", "delay 600"), ("msg", "info"), ("obj", "delay 1200"),
+               ("obj", "loadbang"), ("obj", "delay 600"), ("msg", "info \\, info brightness"), ("obj", "delay 1200"),
                ("msg", "\\; pd quit"), ("msg", "\\; pd dsp 1")]
     connections = [(0, outlets, 1, 0), (2, 0, 3, 0), (3, 0, 4, 0), (4, 0, 0, 0), (2, 0, 5, 0), (5, 0, 6, 0),
                    (2, 0, 7, 0)]
@@ -107,6 +107,9 @@ def test_message_outlet_says_what_is_loaded_and_info(bundle, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"out: loaded {symbol(bundle)}" in result.stderr, result.stderr  # as [print] escapes it
     assert "out: info bundle" in result.stderr, result.stderr
+    # `info NAME`: the descriptor's unit and meaning, written once in its metadata
+    # (one symbol: [print] escapes its spaces)
+    assert r"out: info brightness\ (Hz):\ how\ bright\ or\ dull\ it\ sounds" in result.stderr, result.stderr
 
 
 def test_the_sound_map_plays_and_says_where(bundle, tmp_path):

@@ -42,8 +42,11 @@ def k_weighting_response(size: int, sr: int) -> torch.Tensor:
 
 
 @descriptor("lufs", unit="LUFS", range=(-70.0, 0.0), silent=-70.0, pool="lufs",
-            reference="ITU-R BS.1770-4 integrated loudness: K-weighting, 400 ms blocks with "
-                      "75 % overlap, absolute gate -70 LUFS, relative gate -10 LU; mono")
+            reference="ITU-R BS.1770-4 integrated loudness: K-weighting (redesigned for any rate as libebur128 "
+                      "does; the two IIR sections filter the clip, as the standard specifies), 400 ms blocks "
+                      "with 75 % overlap, gates at -70 LUFS and -10 LU. A clip shorter than 400 ms is one "
+                      "block.",
+            meaning="how loud it reads on a broadcast or streaming loudness meter")
 def lufs(a) -> torch.Tensor:
     # The K-weighted signal: the standard's IIR filters applied through their frequency
     # response on a zero-padded FFT (2.5x faster than running them; the padding holds
@@ -67,7 +70,10 @@ def lufs(a) -> torch.Tensor:
 
 
 @descriptor("loudness", unit="sone", range=(0.0, 100.0),
-            reference="ISO 532-1:2017 Zwicker loudness, method for stationary sounds, free field, "
-                      "per 170 ms frame (third-octave levels by FFT); mean over frames")
+            reference="ISO 532-1:2017 Zwicker loudness, method for stationary sounds, free field, per 170 ms "
+                      "frame; mean over frames. Third-octave levels from the frame's power spectrum weighted by "
+                      "the reference program's 6th-order Butterworth band responses (their skirts are part of "
+                      "the calibration).",
+            meaning="how loud it sounds to a listener: twice the sones, twice as loud")
 def loudness(a) -> torch.Tensor:
     return (a.shared(zwicker.loudness_pattern).sum(-1) * zwicker.DZ).mean(-1)

@@ -91,16 +91,20 @@ def _voiced_median(values, aperiodicity, energy):
 
 
 @descriptor("f0", unit="Hz", range=(FMIN, FMAX), scale="log", pool="median",
-            reference="YIN fundamental frequency (de Cheveigné & Kawahara 2002), 50-2000 Hz, "
-                      "threshold 0.15, parabolic interpolation; median over voiced frames")
+            reference="YIN (de Cheveigné & Kawahara 2002), 50-2000 Hz, 21 ms windows about 12 times a second, "
+                      "threshold 0.15 relaxed to 0.1 above the frame's minimum; a lag that is 2-6 periods of a "
+                      "shorter one with its own dip (below 0.5) gives way to it (deep amplitude modulation, "
+                      "docs/descriptors.md); parabolic interpolation; median over voiced, audible frames",
+            meaning="its pitch: the fundamental frequency of a pitched sound")
 def f0(a) -> torch.Tensor:
     hz, aperiodicity, energy = a.shared(_yin)
     return _voiced_median(hz, aperiodicity, energy)
 
 
 @descriptor("harmonicity", unit="ratio", range=(0.0, 1.0), pool="median",
-            reference="pitch salience: 1 - YIN's cumulative mean normalised difference at the "
-                      "chosen lag (1 periodic, 0 noise); median over audible frames")
+            reference="pitch salience: 1 - YIN's cumulative mean normalised difference at the chosen lag (1 "
+                      "periodic, 0 noise); median over audible frames",
+            meaning="how clearly pitched it is: periodic rather than noisy")
 def harmonicity(a) -> torch.Tensor:
     _, aperiodicity, energy = a.shared(_yin)
     audible = energy > energy.amax(-1, keepdim=True) * 1e-3

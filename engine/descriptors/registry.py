@@ -15,12 +15,13 @@ class Descriptor:
     range: Tuple[float, float]  # plausible raw range, for plots and sanity checks
     scale: str  # "linear" or "log": how values are normalised (log for Hz-like units)
     silent: float  # value reported for a silent clip
-    reference: str
+    reference: str  # how it is computed, after which standard or model
     pool: str = "mean"  # how values of a long file's segments make one value (pooling.py)
+    meaning: str = ""  # what it measures, in a musician's words, one line
 
     def meta(self) -> dict:
         return {"name": self.name, "unit": self.unit, "range": list(self.range),
-                "scale": self.scale, "silent": self.silent, "reference": self.reference}
+                "scale": self.scale, "silent": self.silent, "reference": self.reference, "meaning": self.meaning}
 
 
 REGISTRY: Dict[str, Descriptor] = {}
@@ -30,7 +31,7 @@ CHUNK = 16
 
 
 def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "linear",
-               silent: float = 0.0, reference: str = "", pool: str = "mean"):
+               silent: float = 0.0, reference: str = "", pool: str = "mean", meaning: str = ""):
     """Register the decorated function `fn(analysis) -> Tensor[B]` as a descriptor."""
     from .pooling import POOLS
     if scale not in ("linear", "log"):
@@ -41,7 +42,7 @@ def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "l
     def register(fn):
         if name in REGISTRY:
             raise ValueError(f"descriptor {name!r} is already registered")
-        REGISTRY[name] = Descriptor(name, unit, fn, tuple(range), scale, float(silent), reference, pool)
+        REGISTRY[name] = Descriptor(name, unit, fn, tuple(range), scale, float(silent), reference, pool, meaning)
         return fn
     return register
 

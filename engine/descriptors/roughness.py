@@ -208,8 +208,13 @@ def _envelopes(spec, level, slope, n: int, sr: int, first: int, end: int, m: int
 
 
 @descriptor("roughness", unit="asper", range=(0.0, 5.0),
-            reference="Daniel & Weber 1997 roughness model (47 channels, H and g weightings), "
-                      "200 ms frames; mean over frames")
+            reference="Daniel & Weber (1997): 47 one-Bark channels 0.5 Bark apart excited through Zwicker's "
+                      "slopes, envelope band-pass H_i, modulation depth, correlation with the channel one Bark "
+                      "up, Aures' g(z); 200 ms frames, mean over frames. Envelopes are computed in baseband "
+                      "from the 256, 512 or 1024 bins (1.3, 2.6, 5.1 kHz) around each channel, wide enough to "
+                      "hold all that excites it at 108 dB down; channels whose excitation is below threshold "
+                      "are silent.",
+            meaning="how rough, buzzing or grating it sounds: fast beating and modulation, about 15-300 Hz")
 def roughness(a) -> torch.Tensor:
     return a.shared(_track).mean(-1)
 

@@ -37,8 +37,11 @@ def _summed_spectrum(a):
 
 
 @descriptor("warmth", unit="AC warmth", range=(0.0, 100.0),
-            reference="Audio Commons timbral_warmth regression (log centroid, high-frequency and "
-                      "warm-region loudness, high-frequency decay fit to 20 kHz, low-energy ratio), one segment")
+            reference="Audio Commons timbral_warmth regression and coefficients: log centroid, high-frequency "
+                      "and warm-region loudness, R² of the log-log spectral decay from 3.5 f0 to 20 kHz, "
+                      "low-energy ratio; one segment (a held clip has no onsets), f0 from YIN",
+            meaning="how warm it sounds: full low-mids without bright, harsh highs (a model fitted to "
+                    "listeners' ratings)")
 def warmth(a) -> torch.Tensor:
     spec = _summed_spectrum(a)
     freqs = a.freqs.to(spec.dtype)
@@ -67,8 +70,9 @@ def warmth(a) -> torch.Tensor:
 
 
 @descriptor("boominess", unit="booming index", range=(0.0, 50.0), pool="energy",
-            reference="Hatano & Hashimoto (2000) booming index on Zwicker specific loudness, as the "
-                      "Audio Commons timbral_booming computes it; power-weighted mean over frames")
+            reference="Hatano & Hashimoto (2000) booming index on the Zwicker specific loudness, as Audio "
+                      "Commons timbral_booming computes it; power-weighted mean over frames",
+            meaning="how boomy it sounds: strong, resonant low frequencies")
 def boominess(a) -> torch.Tensor:
     pattern = a.shared(zwicker.loudness_pattern)  # [B, J, 240]
     z = zwicker.Z
@@ -95,9 +99,11 @@ def _running_median5(x: torch.Tensor) -> torch.Tensor:
 
 
 @descriptor("hardness", unit="AC hardness", range=(0.0, 100.0),
-            reference="Audio Commons timbral_hardness regression on the features that apply to a held "
-                      "1 s clip: bandwidth and centroid of the first 125 ms, mid-band loudness, "
-                      "harmonic/percussive ratio (median-filter HPSS), onset strength, attack time")
+            reference="Audio Commons timbral_hardness regression on what applies to a held 1 s clip: bandwidth "
+                      "and centroid of the first 125 ms, mid-band loudness, harmonic/percussive ratio "
+                      "(median-filter HPSS), onset strength (the start counts as an onset, as the model "
+                      "zero-pads), attack time",
+            meaning="how hard its attack sounds, soft to hard (a model fitted to listeners' ratings)")
 def hardness(a) -> torch.Tensor:
     freqs = a.freqs.to(a.power.dtype)
     head = max(1, int(0.125 * a.sr / a.hop))

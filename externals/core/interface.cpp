@@ -119,9 +119,17 @@ Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const 
         else
             s.set_bypass(args.empty() || args[0].number != 0);
     } else if (selector == "info") {
-        std::string text = s.info();
-        r.posts.push_back(text);
-        r.outputs.push_back({"info", {Atom::of(text)}});
+        std::string text, error;
+        if (args.size() > 1 || (args.size() == 1 && args[0].is_number))
+            error = "info expects nothing, or a descriptor name";
+        else
+            text = args.empty() ? s.info() : s.info(args[0].symbol, error);
+        if (!error.empty()) {
+            r.errors.push_back(error);
+        } else {
+            r.posts.push_back(text);
+            r.outputs.push_back({"info", {Atom::of(text)}});
+        }
     } else if (selector == "target" || selector == "latent") {
         pairs(s, selector, args, r);
     } else if (selector == "teach") {

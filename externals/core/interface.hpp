@@ -46,7 +46,7 @@ struct Reply {
     std::vector<Output> outputs;      // for the message outlet, in order
 };
 
-// load BUNDLE · mode control|latent|map · info · bypass [0|1] · target NAME V [NAME V ...] ·
+// load BUNDLE · mode control|latent|map · info [NAME] · bypass [0|1] · target NAME V [NAME V ...] ·
 // latent I V [I V ...] · map X Y · teach LABEL V · learn LABEL · forget LABEL; anything
 // else is an error that lists these.
 Reply handle(Semantic& s, const std::string& selector, const Atoms& args, const Resolve& resolve);

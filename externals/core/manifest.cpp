@@ -36,6 +36,18 @@ void check_shape(const Shape& s, const std::string& where) {
     bounded(int(s.names.size()), "the number of descriptors", 1, kMaxDescriptors, where);
 }
 
+// A descriptor's text field for `info NAME`: one line, at most kMaxText characters, ""
+// when absent or not a string (a manifest is not trusted to be short or to be text).
+static std::string text(const nlohmann::json& entry, const char* key) {
+    constexpr std::size_t kMaxText = 300;
+    auto it = entry.find(key);
+    if (it == entry.end() || !it->is_string()) return "";
+    std::string t = it->get<std::string>().substr(0, kMaxText);
+    for (char& c : t)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return t;
+}
+
 Shape read_shape(const std::string& bundle) {
     const std::string file = bundle + "/manifest.json";
     std::ifstream in(file, std::ios::binary);
@@ -60,6 +72,8 @@ Shape read_shape(const std::string& bundle) {
         if (name == entry.end() || !name->is_string() || name->get<std::string>().empty())
             throw std::runtime_error(file + ": every descriptor needs a \"name\", found " + entry.dump());
         s.names.push_back(name->get<std::string>());
+        s.units.push_back(text(entry, "unit"));
+        s.meanings.push_back(text(entry, "meaning"));
         auto controllable = entry.find("controllable");
         if (controllable != entry.end() && controllable->is_boolean() && !controllable->get<bool>())
             s.uncontrollable.push_back(s.names.back());

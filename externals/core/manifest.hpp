@@ -19,6 +19,9 @@ struct Shape {
     std::vector<std::string> names;  // the bundle's descriptors, in its order
     int latent = 0, hop = 0, sr = 0, channels = 0;
     std::vector<std::string> uncontrollable;  // marked by the build: range within its noise floor
+    // per descriptor, in `names`' order: its unit and what it measures in plain words
+    // ("" where an older bundle's manifest says nothing)
+    std::vector<std::string> units, meanings;
 };
 
 // Throws std::runtime_error saying what was expected and what was found.

@@ -20,6 +20,7 @@ struct Models {
     torch::jit::Module surrogate, generator;
     std::vector<std::string> names;      // the bundle's descriptors, in its order
     std::vector<std::string> uncontrollable;  // the build found their range within the noise floor
+    std::vector<std::string> units, meanings;  // per descriptor, from the manifest ("" if it has none)
     std::vector<int> exposed;            // bundle index of each exposed descriptor (inlet), -1: lacks it
     std::vector<int> slot;               // the object's target slot of each bundle descriptor
     std::vector<Normalisation> norm;     // per bundle descriptor

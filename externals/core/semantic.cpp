@@ -124,6 +124,8 @@ std::shared_ptr<Models> Semantic::load_now(const std::string& bundle) {
         m->channels != shape.channels)
         throw std::runtime_error("the manifest changed while it was being loaded; load it again");
     m->uncontrollable = shape.uncontrollable;
+    m->units = shape.units;
+    m->meanings = shape.meanings;
     warm_up(*m);
     return m;
 }
@@ -458,6 +460,27 @@ std::string Semantic::info() const {
     if (!m->uncontrollable.empty())
         s << " | not controllable on this generator (range within its noise floor): " << joined(m->uncontrollable);
     return s.str();
+}
+
+std::string Semantic::info(const std::string& name, std::string& error) const {
+    auto m = std::atomic_load(&models_);
+    if (!m) {
+        error = "info " + name + ": no bundle loaded yet";
+        return "";
+    }
+    auto it = std::find(m->names.begin(), m->names.end(), name);
+    if (it == m->names.end()) {
+        error = "info expects one of this bundle's descriptors (" + joined(m->names) + "), got '" + name + "'";
+        return "";
+    }
+    auto i = std::size_t(it - m->names.begin());
+    const std::string& unit = i < m->units.size() ? m->units[i] : "";
+    const std::string& meaning = i < m->meanings.size() ? m->meanings[i] : "";
+    std::string out = name + (unit.empty() ? "" : " (" + unit + ")") + ": " +
+                      (meaning.empty() ? "this bundle does not say (built before descriptors said what they mean)" : meaning);
+    if (std::find(m->uncontrollable.begin(), m->uncontrollable.end(), name) != m->uncontrollable.end())
+        out += "; not controllable on this generator";
+    return out;
 }
 
 void Semantic::set_compute(Compute compute) { compute_ = std::move(compute); }

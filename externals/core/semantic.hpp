@@ -91,6 +91,8 @@ public:
     // (connections), never guessed from the values.
     void set_connected(int inlet, bool connected);
     std::string info() const;
+    // `info NAME`: the descriptor's unit and what it measures, one line; `error` says why not
+    std::string info(const std::string& name, std::string& error) const;
     // Labels taught from the host (docs/labels.md). `teach`: the latent playing now becomes
     // an example of NAME, valued by a number or a word. `learn`: the loader thread refits
     // the bundle with NAME (embedded Python) and adopts it with no gap, posting progress.

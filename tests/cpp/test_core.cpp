@@ -187,12 +187,17 @@ static void test_messages_and_assist() {
         {{"learn", {}}, "learn expects a label name"},
         {{"learn", {Atom::of("airy")}}, "learn airy: no examples taught on this bundle yet"},
         {{"forget", {Atom::of("airy")}}, "forget: airy has no examples and is not a descriptor of this bundle"},
+        {{"info", {Atom::of(3.0)}}, "info expects nothing, or a descriptor name"},
+        {{"info", {Atom::of("airy")}}, "info expects one of this bundle's descriptors (brightness), got 'airy'"},
     };
     for (const auto& [message, expected] : bad) {
         r = handle(s, message.first, message.second, same);
         EXPECT(r.errors.size() == 1 && r.errors[0].find(expected) != std::string::npos,
                "expected '" << expected << "', got '" << joined(r.errors) << "'");
     }
+    r = handle(s, "info", atoms({Atom::of("brightness")}), same);
+    EXPECT(r.outputs.size() == 1 && r.outputs[0].atoms[0].symbol.find("brightness: this bundle does not say") == 0,
+           "info NAME on a bundle whose manifest has no meanings says so: " << joined(r.errors));
     handle(s, "bypass", {}, same);
     r = handle(s, "info", {}, same);
     EXPECT(r.outputs.size() == 1 && r.outputs[0].selector == "info" &&
@@ -229,6 +234,8 @@ static void test_real_bundle_and_swap_under_load(const std::string& bundle) {
     if (!s.loaded()) return;
     EXPECT(s.inlets() == 1 && s.audio_outlets() == 1 && s.latent_outlets() == 8, "shape from the bundle");
     EXPECT(s.set_target("nonsense", 1).find("unknown descriptor") != std::string::npos, "unknown target refused");
+    std::string error, meaning = s.info("brightness", error);
+    EXPECT(meaning.find("brightness (Hz): how bright or dull it sounds") == 0, "info brightness: " << meaning << error);
     EXPECT(s.set_latent(99, 1).find("out of range") != std::string::npos, "latent index checked");
     s.prepare(48000, 64);
     std::vector<float> in(64, 0.5f);
