@@ -195,7 +195,9 @@ class Label:
         chosen = descriptors.get(self.feature_names)
 
         @descriptor(self.name, unit="label", range=(0.0, 1.0),
-                    reference=f"taught by {len(self.examples)} examples (labels/{self.name}.json)")
+                    reference=f"taught by {len(self.examples)} examples (labels/{self.name}.json)",
+                    meaning=f"what you taught as {self.name}, from {len(self.examples)} examples, read from "
+                            f"{', '.join(self.feature_names)}")
         def label(a) -> torch.Tensor:
             raw = np.stack([d.fn(a).double().numpy() for d in chosen], 1)
             return torch.from_numpy(self.predict_raw(raw))
