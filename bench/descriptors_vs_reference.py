@@ -6,8 +6,9 @@ Signals: pure tones, noises, amplitude-modulated tones, harmonic complexes and s
 the three demo generators, 1 s each at 48 kHz, in pascals. For each descriptor with a
 reference, prints Pearson r between ours and theirs across the set; prints the speed of
 our full default set (median of five runs) against timbral_models' full set on the same
-clips (one run: it takes half a minute), one core each, and our real-time factor. Writes docs/img/descriptors_vs_reference.png (scatter plots)
-and bench/results/descriptors_vs_reference.json.
+clips (one run: it takes half a minute), one core each, and our real-time factor. Writes
+docs/img/descriptors_vs_reference.png (scatter plots) and engine/descriptors/validation.json,
+which the bundle report's descriptor cards and docs/descriptors.md's table quote.
 """
 import json
 import math
@@ -148,9 +149,8 @@ def main():
     print(f"mosqito loudness+sharpness+roughness: {mosq_seconds:.1f} s -> ours (all {len(DEFAULT)}) is "
           f"{speed['ours_vs_mosqito_3']:.0f}x faster")
 
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "descriptors_vs_reference.json").write_text(json.dumps({"correlations": rows, "speed": speed}, indent=2))
+    (ROOT / "engine" / "descriptors" / "validation.json").write_text(
+        json.dumps({"correlations": rows, "speed": speed}, indent=2))
     plot(ours, pairs, ROOT / "docs" / "img" / "descriptors_vs_reference.png")
 
 

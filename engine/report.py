@@ -13,7 +13,8 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .descriptors import KEY  # noqa: E402
+from .descriptors import KEY, REGISTRY, checked  # noqa: E402
+from .evaluate import RANGE_OVER_NOISE  # noqa: E402
 
 CONTROL_R, CONTROL_R2 = 0.9, 0.8  # the acceptance line for "reachable"
 
@@ -188,6 +189,26 @@ latent {view['x']} and latent {view['y']}, the others at the reference latent; a
 <p><audio id="player" controls></audio> <span id="now">nothing played yet</span></p>"""
 
 
+def card(name: str, measured: dict, ends: dict) -> str:
+    """One descriptor's card: what it means and how far to trust it here (docs/descriptors.md)."""
+    d = REGISTRY.get(name)
+    meaning, unit, how = (d.meaning or "(no description)", d.unit, d.reference) if d else ("", "", "")
+    ratio = measured.get("range_over_noise")
+    span = "no noise: it decodes the same every time" if isinstance(ratio, float) and ratio >= 1e6 else \
+        f"its sampled range is {ratio:.1f} times what the same latent decoded twice spans" \
+        if isinstance(ratio, float) else "not measured"
+    playable = (f"<b>controllable here</b>: {span}" if measured.get("controllable", True)
+                else f"<b>not controllable on this generator</b>: {span} (needs {RANGE_OVER_NOISE:g})")
+    sounds = "".join(
+        f"<p>{end}: " + " ".join(f'<figure class="ex"><audio controls preload="none" src="../{e["file"]}"></audio>'
+                                 f'<figcaption>{e["value"]:.2f}</figcaption></figure>' for e in ends[end]) + "</p>"
+        for end in ("low", "high") if end in ends)
+    return (f'<section class="card" id="card-{html.escape(name)}"><h3>{html.escape(name)}'
+            f'{f" ({html.escape(unit)})" if unit else ""}</h3><p class="meaning">{html.escape(meaning)}</p>'
+            f"<p><b>how</b>: {html.escape(how)}</p><p><b>against an independent implementation</b>: "
+            f"{html.escape(checked(name))}</p><p>{playable}</p>{sounds}</section>")
+
+
 def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, examples: dict, timed: dict,
                  clips: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -224,17 +245,13 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
     misses = unreachable(metrics)
     miss_html = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(w)}</li>" for n, w in misses.items()) or \
         "<li>none: every descriptor reaches control r ≥ 0.9 and R² ≥ 0.8</li>"
-    ex_html = "".join(
-        f"<tr><th>{html.escape(n)}</th>" + "".join(
-            f"<td>{end}: " + " ".join(f'<figure class="ex"><audio controls preload="none" src="../{e["file"]}"></audio>'
-                                      f'<figcaption>{e["value"]:.2f}</figcaption></figure>' for e in ends[end]) + "</td>"
-            for end in ("low", "high")) + "</tr>" for n, ends in examples.items())
     fig_html = "".join(f'<h2>{html.escape(t)}</h2><img src="{f}" alt="{html.escape(t)}">' for t, f in figures)
     extra = "".join(f'<h2>{html.escape(t)}</h2><img src="{f}" alt="{html.escape(t)}">'
                     for t, f in metrics.get("extra_figures", []))
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>semantic~ report</title>
 <style>body{{font-family:sans-serif;max-width:1200px;margin:auto}}td,th{{padding:2px 8px;text-align:right}}
-img{{max-width:100%}}figure.ex{{display:inline-block;margin:2px}}figure.ex audio{{width:150px}}</style>
+img{{max-width:100%}}figure.ex{{display:inline-block;margin:2px}}figure.ex audio{{width:150px}}
+section.card{{border:1px solid #ccc;border-radius:6px;padding:4px 12px;margin:8px 0}}</style>
 </head><body>
 <h1>semantic~ bundle report</h1>
 <p>{metrics['samples']} samples, built in {metrics['build_seconds']:.0f} s; controller: <b>{metrics['controller']}</b>.
@@ -249,8 +266,11 @@ every number below is measured on the test split alone.</p>
 <h2>Descriptors control cannot reach</h2><ul>{miss_html}</ul>
 {listening(grids, clips)}
 {fig_html}{extra}
-<h2>Examples: the lowest and highest sampled sounds of each descriptor (normalised value)</h2>
-<table>{ex_html}</table>
+<h2>What each descriptor measures</h2>
+<p>Its meaning, the standard or model it follows, how it compares with an independent
+implementation, whether this generator can be played by it, and its lowest and highest
+sampled sounds (normalised value under each).</p>
+{''.join(card(n, metrics["descriptors"][n], examples.get(n, {})) for n in names)}
 <script src="data.js"></script><script src="report.js"></script>
 </body></html>"""
     index = folder / "index.html"

@@ -285,3 +285,22 @@ def test_a_map_keeps_what_is_near_near():
     m = SoundMap(resolution=8).fit(Y)
     assert m.method_ == "tsne" and m.trustworthiness_["tsne"] >= 0.95 > 0.9 > m.trustworthiness_["pca"], \
         m.trustworthiness_
+
+
+def test_the_report_has_a_card_per_descriptor(built):
+    """What it measures, how, against what it was checked, whether it plays here, and its
+    lowest and highest sampled sounds, playable (docs/descriptors.md)."""
+    from engine.descriptors import REGISTRY, checked
+    out, metrics = built
+    page = (out / "report" / "index.html").read_text()
+    manifest = json.loads((out / "manifest.json").read_text())
+    for d in manifest["descriptors"]:
+        name = d["name"]
+        card = page[page.index(f'<section class="card" id="card-{name}">'):]
+        card = card[:card.index("</section>")]
+        assert d["meaning"] == REGISTRY[name].meaning and d["meaning"].replace("'", "&#x27;") in card
+        assert checked(name).split(":")[0] in card
+        assert ("controllable here" in card) == d["controllable"]
+        for end in ("low", "high"):
+            for e in manifest["examples"][name][end]:
+                assert f'src="../{e["file"]}"' in card

@@ -7,7 +7,7 @@ it. Adding a descriptor means adding one decorated function in one of these modu
 Calibration everywhere: a sample value of 1.0 is 1 pascal (a full-scale sine is about
 91 dB SPL); `lufs` is relative to full scale as ITU-R BS.1770 defines it.
 """
-from .registry import REGISTRY, Descriptor, describe, descriptor, get, split_names
+from .registry import REGISTRY, Descriptor, checked, describe, descriptor, get, split_names, validation
 from . import loudness, pitch, roughness, sharpness, spectral, timbre  # noqa: F401  (registers the built-in descriptors)
 
 # The default set, in docs/architecture.md §6's order: these names are a contract (inlet names, patches).

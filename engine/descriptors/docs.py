@@ -1,5 +1,6 @@
 """The descriptor table of docs/descriptors.md, written from the descriptors' own metadata
-(`meaning`, `unit`, `reference`), so that the text lives once, beside the code:
+(`meaning`, `unit`, `reference`) and what bench/descriptors_vs_reference.py measured
+(`validation.json`), so that the text lives once, beside the code:
 
     python -m engine.descriptors.docs           # rewrites the table in docs/descriptors.md
     python -m engine.descriptors.docs --check   # exit 1 if it is out of date
@@ -8,16 +9,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import DEFAULT, REGISTRY
+from . import DEFAULT, REGISTRY, checked
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "descriptors.md"
 BEGIN, END = "<!-- descriptor table: written by python -m engine.descriptors.docs -->", "<!-- end of table -->"
 
 
 def table(names=DEFAULT) -> str:
-    rows = ["| name | unit | what it measures | how, after which standard or model |", "|---|---|---|---|"]
+    rows = ["| name | unit | what it measures | how, after which standard or model | against an independent "
+            "implementation (Pearson r, docs/benchmarks.md) |", "|---|---|---|---|---|"]
     for d in (REGISTRY[n] for n in names):
-        rows.append(f"| `{d.name}` | {d.unit} | {d.meaning} | {d.reference} |".replace("\n", " "))
+        rows.append(f"| `{d.name}` | {d.unit} | {d.meaning} | {d.reference} | {checked(d.name)} |".replace("\n", " "))
     return "\n".join(rows)
 
 

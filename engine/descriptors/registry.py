@@ -1,5 +1,7 @@
 """The descriptor registry and the batched `describe` entry point."""
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import torch
@@ -25,6 +27,7 @@ class Descriptor:
 
 
 REGISTRY: Dict[str, Descriptor] = {}
+VALIDATION = Path(__file__).with_name("validation.json")  # written by bench/descriptors_vs_reference.py
 # Clips analysed together: enough to spread each operation's fixed cost, few enough that
 # the spectrograms are not streamed through main memory (16 runs ~10 % faster than 45).
 CHUNK = 16
@@ -45,6 +48,20 @@ def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "l
         REGISTRY[name] = Descriptor(name, unit, fn, tuple(range), scale, float(silent), reference, pool, meaning)
         return fn
     return register
+
+
+def validation(name: str) -> list:
+    """How `name` agrees with independent implementations: [{"reference", "r", "n"}], as
+    bench/descriptors_vs_reference.py last measured it (empty where nothing checks it)."""
+    rows = json.loads(VALIDATION.read_text())["correlations"]
+    return [{k: row[k] for k in ("reference", "r", "n")} for row in rows if row["descriptor"] == name]
+
+
+def checked(name: str) -> str:
+    """`validation` said in one line, for the docs' table and the report's cards."""
+    rows = validation(name)
+    return "; ".join(f"{v['reference']}: r {v['r']:.3f} over {v['n']} sounds" for v in rows) or \
+        "not yet compared with an independent implementation"
 
 
 def split_names(text: str) -> list:
