@@ -74,10 +74,11 @@ def linears(module) -> list:
 
 
 def members_of(module) -> List[MLP]:
-    """A merged ensemble (as `merged` made it, or as a bundle's surrogate.ts holds it) taken
-    apart into MLPs whose mean it computes: each keeps its block of the hidden layers, k
-    times its share of the output layer and the whole output bias, in the ensemble's
-    input scaling and unscaled output (y_mean 0, y_std 1)."""
+    """A merged ensemble (as `merged` made it, or as a bundle's surrogate.ts holds it, or a
+    single MLP: an ensemble of one) taken apart into MLPs whose mean it computes: each
+    keeps its block of the hidden layers, k times its share of the output layer and the
+    whole output bias, in the ensemble's input scaling and unscaled output (y_mean 0,
+    y_std 1)."""
     whole = linears(module)
     k = int(module.members)
     width = whole[0].weight.shape[0] // k
@@ -94,8 +95,10 @@ def members_of(module) -> List[MLP]:
             for layer, block in zip(own[1:-1], whole[1:-1]):
                 layer.weight.copy_(block.weight[rows, rows])
                 layer.bias.copy_(block.bias[rows])
-            own[-1].weight.copy_(whole[-1].weight[:, rows] * k)
-            own[-1].bias.copy_(whole[-1].bias)
+            # the module's output scaling folded in: a merged one has none (y_std 1), a
+            # single MLP (an ensemble of one) has its own
+            own[-1].weight.copy_(whole[-1].weight[:, rows] * k * module.y_std.unsqueeze(1))
+            own[-1].bias.copy_(whole[-1].bias * module.y_std + module.y_mean)
             out.append(member.eval())
     return out
 

@@ -198,6 +198,21 @@ def test_an_ensemble_is_one_mlp_computing_its_members_mean():
     assert torch.allclose(jac, auto, atol=1e-4)
 
 
+def test_members_side_by_side_compute_what_the_ensemble_computes():
+    """StackedMLP over `members_of` (how the tandem controller trains through the
+    describer) predicts what the merged ensemble does, and what a single MLP with its own
+    output scaling does (an ensemble of one: a --quick build's describer)."""
+    from engine.surrogate import MLPRegressor, StackedMLP, members_of
+    rng = np.random.default_rng(2)
+    z = rng.standard_normal((400, 3))
+    y = np.stack([100 * np.sin(z[:, 0]) + 50, z[:, 1] * z[:, 2]], 1)  # far from unit scale
+    x = torch.tensor(z, dtype=torch.float32)
+    for k in (1, 3):
+        module = MLPRegressor(epochs=5, members=k).fit(z, y).module_
+        with torch.no_grad():
+            assert torch.allclose(StackedMLP(members_of(module)).mean(x), module(x), atol=1e-3), k
+
+
 def test_the_members_disagree_most_away_from_their_data():
     """Query by committee: the ensemble's members agree where they were trained and
     disagree far from it, so the build can tell where more samples would help without
