@@ -15,7 +15,9 @@ def _yin(a):
     """Per-frame (f0 Hz, aperiodicity in [0, 1]) [B, frames] each."""
     sr = a.sr
     w = max(64, int(round(WINDOW * sr / 48000)))
-    tau_min = max(2, int(sr / FMAX))
+    # one lag short of FMAX's period, so that a period at FMAX is an interior minimum a dip
+    # can be found at (a 2 kHz tone read 1 kHz: docs/benchmarks.md, torchcrepe)
+    tau_min = max(2, int(sr / FMAX) - 1)
     tau_max = int(sr / FMIN)
     length = w + tau_max + 1
     x = a.x
