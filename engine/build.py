@@ -16,7 +16,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-import torch
 from joblib import Parallel, delayed
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
@@ -25,9 +24,8 @@ from . import __version__, demo, descriptors, device, in_time
 from . import bundle as bundle_mod
 from .descriptors import custom
 from .bundle import LABELS, SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
-from .schema import MAX_BATCH
 from .control import NearestController, RegressionController, TandemController
-from .dataset import WARMUP_FRAMES, clip_frames, describe_clips, digest, render, settling_frames
+from .dataset import WARMUP_FRAMES, RenderCache, clip_frames, describe_clips, render, settling_frames
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     map_fidelity, playback_fidelity, steer_selectivity
 from .clips import HEATMAP_SIDE, MAP_SIDE, SECONDS, write_clips
@@ -125,8 +123,9 @@ def problems(args) -> list:
         value = getattr(args, key)
         if value is not None and not (math.isfinite(value) and value > 0):
             out.append(f"--{key.replace('_', '-')} must be a positive number, got {value}")
-    if device.problem(args.device):
-        out.append(device.problem(args.device))
+    wrong_device = device.problem(args.device)
+    if wrong_device:
+        out.append(wrong_device)
     names = descriptors.split_names(args.descriptors)
     if not names and not args.classifier:
         out.append(f"--descriptors names none; give one or more, e.g. {','.join(descriptors.DEFAULT[:3])}")
@@ -339,29 +338,19 @@ class Build:
         was made with, so that it resumes; else the fastest the probe measures here. A
         cluster's workers are not here to be measured: they get DEFAULT_BATCH."""
         a = self.settings
-        try:
-            cached = json.loads((self.partial_ / "render" / "key.json").read_text())
-            size = cached["batch_size"]
-            if (cached["generator_sha256"], cached["latents_sha1"]) == (self.generator_.sha256, digest(self.latents_)) \
-                    and isinstance(size, int) and 1 <= size <= MAX_BATCH:
-                print(f"batch size {size}, as the interrupted build's cached batches were decoded")
-                return size
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        size = RenderCache.batch_size(self.partial_ / "render", self.generator_, self.latents_)
+        if size:
+            print(f"batch size {size}, as the interrupted build's cached batches were decoded")
+            return size
         if self.cluster_ is not None:
             print(f"batch size {DEFAULT_BATCH} (the cluster's workers are not probed; --batch-size sets it)")
             return DEFAULT_BATCH
         g = self.generator_.to(self.device_)
         frames = clip_frames(g, a.clip_seconds)
         z = np.resize(self.latents_, (max(device.PROBE_SIZES), g.latent_size))
-        threads = torch.get_num_threads()
-        if self.device_.type == "cpu" and a.jobs > 1:
-            torch.set_num_threads(1)  # as each worker process decodes
-        try:
+        with device.threads(1 if self.device_.type == "cpu" and a.jobs > 1 else None):  # as each worker decodes
             return device.probe_batch_size(
                 lambda n: describe_clips(g, z[:n], frames, self.warmup_, self.names_, a.seed), self.device_)
-        finally:
-            torch.set_num_threads(threads)
 
     # -- fit ------------------------------------------------------------------------------
     def fit(self, init: dict = None) -> "Build":
@@ -383,26 +372,21 @@ class Build:
         on = self.device_
         # the map's two small networks train for as long as the surrogates do, relatively (a
         # quick build is coarse everywhere)
-        aside = (_fit_aside, SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed,
-                                      device=on),
+        aside = (SoundMap(resolution=a.grid_resolution, steps=max(300, 5 * a.epochs), seed=a.seed, device=on),
                  MLPRegressor(epochs=a.epochs, seed=a.seed, device=on) if "regression" in self.controllers else None,
                  [init["regression"]] if "regression" in init else None, y, latents, train)
         # Small networks leave a core idle: what does not wait for the describer trains beside
-        # it in a worker process where --jobs allows one (docs/benchmarks.md, "Build speed").
-        beside = Parallel(n_jobs=2, return_as="generator")([delayed(aside[0])(*aside[1:], threads=1)]) \
+        # it in a worker process where --jobs allows one (docs/benchmarks.md, "Build speed"),
+        # a core each: more threads than cores stall small networks.
+        beside = Parallel(n_jobs=2, return_as="generator")([delayed(_fit_aside)(*aside, threads=1)]) \
             if a.jobs > 1 and on.type == "cpu" else None
-        threads = torch.get_num_threads()
-        if beside:
-            torch.set_num_threads(1)  # a core each: more threads than cores stall small networks
-        try:
+        with device.threads(1 if beside else None):
             self.describer_ = MLPRegressor(epochs=a.epochs, seed=a.seed, members=a.ensemble, device=on).fit(
                 latents[train], y[train], init=init.get("describer"))
             self.tandem_ = TandemController(steps=a.tandem_steps, seed=a.seed, device=on).fit(
                 y[train], latents[train], self.describer_.module_, init=init.get("tandem"))
-        finally:
-            torch.set_num_threads(threads)
         self.nearest_ = NearestController().fit(y[train], latents[train])
-        self.sound_map_, regression = next(beside) if beside else aside[0](*aside[1:])
+        self.sound_map_, regression = next(beside) if beside else _fit_aside(*aside)
         if regression is not None:
             self.regression_ = RegressionController(regression, len(names))
         self.lows_, self.highs_ = np.percentile(latents, [0.5, 99.5], axis=0)
@@ -580,11 +564,10 @@ def _fit_aside(sound_map: SoundMap, regression: MLPRegressor, regression_init, y
                threads: int = None):
     """The fits that need not wait for the describer: the sound map (t-SNE and its two
     networks) and the regression controller, returned fitted."""
-    if threads:
-        torch.set_num_threads(threads)
-    sound_map.fit(y, train)
-    if regression is not None:
-        regression.fit(y[train], latents[train], init=regression_init)
+    with device.threads(threads):
+        sound_map.fit(y, train)
+        if regression is not None:
+            regression.fit(y[train], latents[train], init=regression_init)
     return sound_map, regression
 
 

@@ -25,6 +25,7 @@ from .descriptors import custom
 from .generator import Generator, GeneratorError
 from .cluster import run_batches
 from .device import resolve
+from .schema import MAX_BATCH
 
 _LOADED = {}  # generator per (path, sha256, device), per process
 WARMUP_FRAMES = 2  # frames dropped before a clip when the generator needs no more (see settling_frames)
@@ -105,6 +106,18 @@ class RenderCache:
 
     def _file(self, index: int) -> Path:
         return self.folder / f"batch_{index:06d}.npy"
+
+    @staticmethod
+    def batch_size(folder, generator: Generator, latents: np.ndarray) -> Optional[int]:
+        """The batch size an interrupted render of these latents through this generator left
+        its batches in `folder` with (checked: a file is not trusted), or None."""
+        try:
+            key = json.loads((Path(folder) / "key.json").read_text())
+            size = key["batch_size"]
+            same = (key["generator_sha256"], key["latents_sha1"]) == (generator.sha256, digest(latents))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return size if same and isinstance(size, int) and 1 <= size <= MAX_BATCH else None
 
     def get(self, index: int) -> Optional[np.ndarray]:
         f = self._file(index)

@@ -5,6 +5,7 @@ decode batch size that keeps it busy, found by a short measured probe.
 Describing stays on the CPU whatever the device: the descriptors are cheap beside a real
 decoder (about 1 % of a RAVE v2 decode, docs/benchmarks.md) and hold their tables there.
 """
+import contextlib
 import time
 
 import torch
@@ -23,7 +24,7 @@ def problem(name: str):
     """What is wrong with a --device value as written, or None (whether this machine has
     it is `resolve`'s question)."""
     kind, _, index = name.partition(":")
-    if kind not in DEVICES or (index and (kind not in ("cuda",) or not index.isdigit())):
+    if kind not in DEVICES or (index and (kind != "cuda" or not index.isdigit())):
         return f"--device must be one of {', '.join(DEVICES)} (or cuda:N), got {name!r}"
     return None
 
@@ -50,6 +51,19 @@ def resolve(name: str) -> torch.device:
         raise DeviceError(f"--device {name}: this machine has no Apple GPU torch can use (MPS); "
                           "use --device cpu, or auto")
     return device
+
+
+@contextlib.contextmanager
+def threads(n: int = None):
+    """torch's intra-op threads set to `n` (None: left as they are) for the block, then
+    restored."""
+    before = torch.get_num_threads()
+    if n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _mps() -> bool:

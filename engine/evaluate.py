@@ -73,12 +73,13 @@ def playback_fidelity(generator, scaler, latents, whole, render_kw, noise: dict)
 # quarters of the variance comes from the latent. Below it, a target is lost in what the
 # generator does on its own.
 RANGE_OVER_NOISE = 2.0
+NO_NOISE = 1e6  # range over noise of a deterministic generator (it has none): the cap
 NOISE_SPAN = 4.65
 
 
 def controllability(noise: float) -> dict:
     """From a descriptor's noise floor (normalised units): whether it can be controlled."""
-    ratio = float(min(1.0 / max(NOISE_SPAN * noise, 1e-9), 1e6))
+    ratio = float(min(1.0 / max(NOISE_SPAN * noise, 1e-9), NO_NOISE))
     return {"noise_normalised": noise, "range_over_noise": ratio, "controllable": ratio >= RANGE_OVER_NOISE}
 
 

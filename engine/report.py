@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .descriptors import KEY, REGISTRY, checked  # noqa: E402
-from .evaluate import RANGE_OVER_NOISE  # noqa: E402
+from .evaluate import NO_NOISE, RANGE_OVER_NOISE  # noqa: E402
 
 CONTROL_R, CONTROL_R2 = 0.9, 0.8  # the acceptance line for "reachable"
 
@@ -191,10 +191,10 @@ latent {view['x']} and latent {view['y']}, the others at the reference latent; a
 
 def card(name: str, measured: dict, ends: dict) -> str:
     """One descriptor's card: what it means and how far to trust it here (docs/descriptors.md)."""
-    d = REGISTRY.get(name)
-    meaning, unit, how = (d.meaning or "(no description)", d.unit, d.reference) if d else ("", "", "")
+    d = REGISTRY[name]  # every descriptor of a bundle being written is registered
+    meaning, unit, how = d.meaning or "(no description)", d.unit, d.reference
     ratio = measured.get("range_over_noise")
-    span = "no noise: it decodes the same every time" if isinstance(ratio, float) and ratio >= 1e6 else \
+    span = "no noise: it decodes the same every time" if isinstance(ratio, float) and ratio >= NO_NOISE else \
         f"its sampled range is {ratio:.1f} times what the same latent decoded twice spans" \
         if isinstance(ratio, float) else "not measured"
     playable = (f"<b>controllable here</b>: {span}" if measured.get("controllable", True)
@@ -204,7 +204,7 @@ def card(name: str, measured: dict, ends: dict) -> str:
                                  f'<figcaption>{e["value"]:.2f}</figcaption></figure>' for e in ends[end]) + "</p>"
         for end in ("low", "high") if end in ends)
     return (f'<section class="card" id="card-{html.escape(name)}"><h3>{html.escape(name)}'
-            f'{f" ({html.escape(unit)})" if unit else ""}</h3><p class="meaning">{html.escape(meaning)}</p>'
+            f' ({html.escape(unit)})</h3><p class="meaning">{html.escape(meaning)}</p>'
             f"<p><b>how</b>: {html.escape(how)}</p><p><b>against an independent implementation</b>: "
             f"{html.escape(checked(name))}</p><p>{playable}</p>{sounds}</section>")
 
@@ -227,8 +227,8 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
             "noise_floor_r2", "range_over_noise"]
     rows = []
     for n, m in metrics["descriptors"].items():
-        # a deterministic generator has no noise: its range over noise is capped at 1e6
-        cells = "".join("<td>-</td>" if not isinstance(m.get(c), float) else "<td>no noise</td>" if m[c] >= 1e6
+        # a deterministic generator has no noise: its range over noise is capped at NO_NOISE
+        cells = "".join("<td>-</td>" if not isinstance(m.get(c), float) else "<td>no noise</td>" if m[c] >= NO_NOISE
                         else f"<td>{m[c]:.3f}</td>" for c in cols)
         interp = metrics["explain"]["interpretability"][n]
         rows.append(f"<tr><th>{html.escape(n)}</th>{cells}<td>z{interp['dimension']}: {interp['r2']:.2f}</td></tr>")

@@ -1,4 +1,5 @@
 """The descriptor registry and the batched `describe` entry point."""
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +51,15 @@ def descriptor(name: str, unit: str, range: Tuple[float, float], scale: str = "l
     return register
 
 
+@functools.cache
+def _validated() -> tuple:
+    return tuple(json.loads(VALIDATION.read_text())["correlations"])
+
+
 def validation(name: str) -> list:
     """How `name` agrees with independent implementations: [{"reference", "r", "n"}], as
     bench/descriptors_vs_reference.py last measured it (empty where nothing checks it)."""
-    rows = json.loads(VALIDATION.read_text())["correlations"]
-    return [{k: row[k] for k in ("reference", "r", "n")} for row in rows if row["descriptor"] == name]
+    return [{k: row[k] for k in ("reference", "r", "n")} for row in _validated() if row["descriptor"] == name]
 
 
 def checked(name: str) -> str:
