@@ -1,7 +1,9 @@
 """Control in time, Fader-RAVE's protocol, through `[semantic~]` in a real Pd.
 
 For each bundle: smooth random target curves (a new target each second, ramped) for each
-of its descriptors alone and for 2, 3 and 4 key descriptors at once, played by
+of its descriptors alone and for 2, 3 and 4 key descriptors at once (on independent
+targets, with the generator's ceiling beside them, and on held-out sounds' own
+combinations: engine/in_time.py), played by
 `[semantic~]` with those descriptors exposed as signal inlets (the others free). Modes:
 `batch` (Pd -batch, @thread 0, offline), `threaded` (real time, the object's worker
 thread, a few objects per Pd) and `offline` (engine.play, no host). The output is
@@ -30,9 +32,11 @@ from tools.pd import SR, run as run_pd, symbol, write_patch  # noqa: E402
 
 
 def configurations(names):
-    """Each descriptor alone, then the first 2, 3 and 4 key descriptors the bundle has."""
+    """(descriptors, targets): each descriptor alone, then the first 2, 3 and 4 key
+    descriptors the bundle has, on independent and on reachable targets."""
     key = [n for n in descriptors.KEY if n in names]
-    return [[n] for n in names] + [key[:k] for k in range(2, len(key) + 1)]
+    return [([n], "independent") for n in names] + [(key[:k], kind) for k in range(2, len(key) + 1)
+                                                   for kind in ("independent", "reachable")]
 
 
 def pd_patch(path, bundle, runs, seconds, threaded, folder, outlets_before_predictions):
@@ -107,8 +111,13 @@ def main():
     for bundle in args.bundles:
         b = bundle_mod.load(bundle)
         scaler = DescriptorScaler.from_manifest(b.manifest["descriptors"])
-        runs = [in_time.random_curves(names, args.seconds, seed=args.seed + k)
-                for k, names in enumerate(configurations(b.descriptor_names))]
+        data = b.load_dataset()
+        sounds = scaler.transform(data["descriptors_raw"])
+        columns = lambda names: [scaler.names.index(n) for n in names]  # noqa: E731
+        setups = configurations(b.descriptor_names)
+        runs = [in_time.random_curves(names, args.seconds, seed=args.seed + k,
+                                      reachable=sounds[data["test"]][:, columns(names)] if kind == "reachable" else None)
+                for k, (names, kind) in enumerate(setups)]
         for mode in modes:
             if mode == "offline":
                 played = {k: (play(bundle, in_time.sequence(c, args.seconds))[0], 0.0) for k, c in enumerate(runs)}
@@ -122,25 +131,33 @@ def main():
                     # host's rate an empty band above the model's Nyquist moves flatness & co.
                     audio = soxr.resample(audio, SR, sr, quality="HQ")
                 scores = in_time.measure(audio, sr, curves, scaler, latency=latency)
-                results.append({"bundle": str(bundle), "mode": mode, "count": len(curves), "latency": latency,
+                kind = setups[k][1]
+                ceiling = in_time.reach(scores, sounds[:, columns(curves)]) if len(curves) > 1 and \
+                    kind == "independent" else None
+                results.append({"bundle": str(bundle), "mode": mode, "count": len(curves), "targets": kind,
+                                "latency": latency, "ceiling": ceiling,
                                 "scores": {n: {k: s[k] for k in ("r", "l1", "r_steady")} for n, s in scores.items()}})
-                print(f"{bundle.name:<24} {mode:<9} " + "  ".join(
+                print(f"{bundle.name:<24} {mode:<9} {kind:<11} " + "  ".join(
                     f"{n} r {s['r']:.3f} L1 {s['l1']:.3f}" + (f" (steady r {s['r_steady']:.3f})" if s["r_steady"] else "")
+                    + (f" (ceiling r {ceiling[n]['r']:.3f})" if ceiling else "")
                     for n, s in scores.items()), flush=True)
     print("\nsummary: mean r (min r), mean L1 over descriptors; Fader-RAVE: r "
           f"{in_time.FADER_RAVE['r_single']} single, {in_time.FADER_RAVE['r_by_count']} by count, "
           f"L1 {in_time.FADER_RAVE['l1']}")
-    print(f"{'bundle':<24} {'mode':<9} {'at once':>7} {'mean r':>7} {'min r':>7} {'mean L1':>8} {'max L1':>7}")
+    print(f"{'bundle':<24} {'mode':<9} {'targets':<11} {'at once':>7} {'mean r':>7} {'min r':>7} {'mean L1':>8} "
+          f"{'max L1':>7} {'ceiling r':>9}")
     for bundle in args.bundles:
         for mode in modes:
-            for count in sorted({r["count"] for r in results}):
-                rows = [s for r in results if r["bundle"] == str(bundle) and r["mode"] == mode and r["count"] == count
-                        for s in r["scores"].values()]
+            for count, kind in sorted({(r["count"], r["targets"]) for r in results}):
+                chosen = [r for r in results if r["bundle"] == str(bundle) and r["mode"] == mode
+                          and r["count"] == count and r["targets"] == kind]
+                rows = [s for r in chosen for s in r["scores"].values()]
                 if rows:
                     r = np.array([s["r"] for s in rows])
                     l1 = np.array([s["l1"] for s in rows])
-                    print(f"{bundle.name:<24} {mode:<9} {count:>7} {r.mean():>7.3f} {r.min():>7.3f} "
-                          f"{l1.mean():>8.3f} {l1.max():>7.3f}")
+                    ceiling = [c["r"] for r in chosen if r["ceiling"] for c in r["ceiling"].values()]
+                    print(f"{bundle.name:<24} {mode:<9} {kind:<11} {count:>7} {r.mean():>7.3f} {r.min():>7.3f} "
+                          f"{l1.mean():>8.3f} {l1.max():>7.3f} " + (f"{np.mean(ceiling):>9.3f}" if ceiling else ""))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 

@@ -461,12 +461,14 @@ class Build:
         metrics["steer_exposed"] = steering_exposed
 
         print("control in time ...")
-        self.timed_ = timed = in_time.offline(surrogate, generator, scaler, exposed, a.in_time_seconds, a.seed)
+        self.timed_ = timed = in_time.offline(surrogate, generator, scaler, exposed, a.in_time_seconds, a.seed,
+                                              sounds=y, held_out=test)
         metrics["in_time"] = {
             "protocol": "Fader-RAVE's: a new random target each second, ramped; r and L1 over 0.5 s windows, "
                         "normalised units (docs/architecture.md §7)", "seconds": timed["seconds"],
             **{part: {n: {k: v[k] for k in ("r", "l1", "r_steady")} for n, v in timed[part].items()}
-               for part in ("alone", "together")}}
+               for part in ("alone", "together", "together_reachable")},
+            "together_reach": timed["together_reach"]}
         for n, v in timed["alone"].items():
             metrics["descriptors"][n].update(in_time_r=v["r"], in_time_l1=v["l1"], in_time_r_steady=v["r_steady"])
         self.metrics_ = metrics

@@ -19,18 +19,41 @@ FADER_RAVE = {"r_single": 0.73, "r_by_count": {1: 0.83, 2: 0.78, 3: 0.75, 4: 0.7
 
 
 def random_curves(names, seconds: float, seed: int = 0, step: float = 1.0, ramp: float = 0.25,
-                  lo: float = 0.1, hi: float = 0.9) -> dict:
-    """{name: breakpoints [(time, value), ...]}: a new uniform target in lo..hi every `step`
-    seconds, each reached from the last by a linear ramp of `ramp` seconds."""
+                  lo: float = 0.1, hi: float = 0.9, reachable: np.ndarray = None) -> dict:
+    """{name: breakpoints [(time, value), ...]}: a new target in lo..hi every `step` seconds,
+    each reached from the last by a linear ramp of `ramp` seconds. The targets are drawn
+    uniformly for each name on its own (Fader-RAVE's curves), or with `reachable` (sounds'
+    normalised values [n, len(names)]) as one sound's values for all names at once: a
+    combination the generator is known to make."""
     rng = np.random.default_rng(seed)
+    steps = int(np.ceil(seconds / step)) + 1
+    if reachable is None:
+        values = rng.uniform(lo, hi, (steps, len(names)))
+    else:
+        inside = reachable[np.all((reachable >= lo) & (reachable <= hi), 1)]
+        if len(inside) < 2:
+            raise ValueError(f"fewer than 2 sounds have {names} all within {lo}..{hi}")
+        values = inside[rng.integers(0, len(inside), steps)]
     curves = {}
-    for name in names:
-        values = rng.uniform(lo, hi, int(np.ceil(seconds / step)) + 1)
-        points = [(0.0, float(values[0]))]
-        for k in range(1, len(values)):
-            points += [(k * step, float(values[k - 1])), (k * step + ramp, float(values[k]))]
+    for j, name in enumerate(names):
+        v = values[:, j]
+        points = [(0.0, float(v[0]))]
+        for k in range(1, steps):
+            points += [(k * step, float(v[k - 1])), (k * step + ramp, float(v[k]))]
         curves[name] = points
     return curves
+
+
+def reach(results: dict, sampled: np.ndarray) -> dict:
+    """What the generator can make of a run's requests at all: per window, the sampled sound
+    nearest the requested values (Euclidean over the run's descriptors; `sampled`
+    [n, len(results)] in the same order) stands in for a perfect controller limited to
+    sounds like those sampled. Per descriptor, its r and L1 against the requests: the
+    ceiling when independent targets ask for combinations the generator does not make."""
+    requested = np.stack([v["requested"] for v in results.values()], 1)
+    nearest = sampled[((requested[:, None] - sampled[None]) ** 2).sum(2).argmin(1)]
+    return {n: {"r": _r(requested[:, j], nearest[:, j]), "l1": float(np.mean(np.abs(requested[:, j] - nearest[:, j])))}
+            for j, n in enumerate(results)}
 
 
 def sequence(curves: dict, seconds: float) -> dict:
@@ -79,17 +102,27 @@ def _r(requested, got) -> float:
     return float(np.corrcoef(requested, got)[0, 1]) if np.std(got) > 0 and np.std(requested) > 0 else 0.0
 
 
-def offline(surrogate, generator, scaler, together, seconds: float, seed: int = 0) -> dict:
+def offline(surrogate, generator, scaler, together, seconds: float, seed: int = 0, sounds: np.ndarray = None,
+            held_out=None) -> dict:
     """The protocol played offline (`engine.play`'s path) by the build: every descriptor
-    alone, then the `together` set at once. {"alone": {name: result}, "together": {...}}
-    with `measure`'s results (curves included, for the report's plots)."""
+    alone, then the `together` set at once, twice: on independent targets (Fader-RAVE's),
+    with `reach`'s ceiling from `sounds` (every sampled sound, normalised [n, D]), and on
+    targets drawn from the held-out sounds `sounds[held_out]` (combinations the generator
+    makes). {"alone", "together", "together_reachable": {name: `measure`'s result},
+    "together_reach": {name: {"r", "l1"}}}; the curves are kept for the report's plots."""
     names = scaler.names
 
-    def run(chosen, k):
-        curves = random_curves(chosen, seconds, seed=seed + k)
+    def run(chosen, k, reachable=None):
+        curves = random_curves(chosen, seconds, seed=seed + k, reachable=reachable)
         audio, _, sr = play_models(surrogate, generator, names, sequence(curves, seconds))
         return measure(audio, sr, curves, scaler)
     alone = {}
     for k, name in enumerate(names):
         alone.update(run([name], k))
-    return {"seconds": seconds, "alone": alone, "together": run(together, len(names)) if len(together) > 1 else {}}
+    out = {"seconds": seconds, "alone": alone, "together": {}, "together_reachable": {}, "together_reach": {}}
+    if len(together) > 1:
+        columns = [names.index(n) for n in together]
+        out["together"] = run(together, len(names))
+        out["together_reach"] = reach(out["together"], sounds[:, columns])
+        out["together_reachable"] = run(together, len(names) + 1, sounds[held_out][:, columns])
+    return out

@@ -65,6 +65,11 @@ def test_metrics_shape(built):
     # control in time: every descriptor alone, the key ones together, and the plot
     assert set(on_disk["in_time"]["alone"]) == set(DEFAULT) and set(on_disk["in_time"]["together"]) == set(KEY)
     assert all(-1 <= v["r"] <= 1 and 0 <= v["l1"] <= 1.5 for v in on_disk["in_time"]["alone"].values())
+    # ... on independent and on reachable targets, beside the generator's own ceiling
+    timed = on_disk["in_time"]
+    assert set(timed["together_reachable"]) == set(timed["together_reach"]) == set(KEY)
+    assert all(-1 <= v["r"] <= 1 for part in ("together_reachable", "together_reach") for v in timed[part].values())
+    assert "r, nearest sampled" in (out / "report" / "index.html").read_text()
     assert (out / "report" / "in_time.png").stat().st_size > 10000
     assert (out / "report" / "map.png").stat().st_size > 10000 and "map.png" in (out / "report" / "index.html").read_text()
 
