@@ -23,7 +23,10 @@ def _yin(a):
     x = a.x
     if x.shape[-1] < length:
         x = torch.nn.functional.pad(x, (0, length - x.shape[-1]))
-    frames = x.unfold(-1, length, 4 * w)  # [B, J, length]; ~12 frames per second suffice for a median
+    # every window (~47 a second): periodicity that drifts within a sound (beating partials,
+    # slow amplitude modulation) read from a sparser set of frames jumped with the slightest
+    # change of the sound, which no surrogate can follow (docs/benchmarks.md, harmonicity)
+    frames = x.unfold(-1, length, w)  # [B, J, length]
     frames = frames - frames.mean(-1, keepdim=True)  # DC would read as a long period
     # r(tau) = sum_j x_j x_{j+tau} over the window, for every lag, by FFT: j + tau stays
     # below the frame's length, so a transform as long as the frame never wraps
@@ -54,7 +57,9 @@ def _yin(a):
     shift = torch.where(denom.abs() > 1e-12, 0.5 * (y0 - y2) / denom, torch.zeros_like(denom)).clamp(-1, 1)
     lag = best.to(c.dtype) + tau_min + shift
     energy = frames[..., :w].pow(2).mean(-1)
-    return sr / lag, y1.clamp(0, 1), energy
+    # the dip's depth at the parabola's vertex, not at the whole lag beside it: a 667 Hz
+    # tone's period (72 samples) read 0.04 or 0.10 as its pitch moved by 0.3 %
+    return sr / lag, (y1 - 0.25 * (y0 - y2) * shift).clamp(0, 1), energy
 
 
 def _shortest_period(c, best, tau_min: int, divisors=(2, 3, 4, 5, 6)):
@@ -93,7 +98,7 @@ def _voiced_median(values, aperiodicity, energy):
 
 
 @descriptor("f0", unit="Hz", range=(FMIN, FMAX), scale="log", pool="median",
-            reference="YIN (de Cheveigné & Kawahara 2002), 50-2000 Hz, 21 ms windows about 12 times a second, "
+            reference="YIN (de Cheveigné & Kawahara 2002), 50-2000 Hz, 21 ms windows, each in turn, "
                       "threshold 0.15 relaxed to 0.1 above the frame's minimum; a lag that is 2-6 periods of a "
                       "shorter one with its own dip (below 0.5) gives way to it (deep amplitude modulation, "
                       "docs/descriptors.md); parabolic interpolation; median over voiced, audible frames",
@@ -104,11 +109,13 @@ def f0(a) -> torch.Tensor:
 
 
 @descriptor("harmonicity", unit="ratio", range=(0.0, 1.0), pool="median",
-            reference="pitch salience: 1 - YIN's cumulative mean normalised difference at the chosen lag (1 "
-                      "periodic, 0 noise); median over audible frames",
+            reference="pitch salience: 1 - YIN's cumulative mean normalised difference at the chosen lag, "
+                      "interpolated to the dip's vertex (1 periodic, 0 noise); mean over audible frames",
             meaning="how clearly pitched it is: periodic rather than noisy")
 def harmonicity(a) -> torch.Tensor:
     _, aperiodicity, energy = a.shared(_yin)
     audible = energy > energy.amax(-1, keepdim=True) * 1e-3
     values = torch.where(audible, 1 - aperiodicity, torch.full_like(aperiodicity, float("nan")))
-    return values.nanmedian(-1).values.nan_to_num(0.0)
+    # the mean: periodicity that swings within a sound (slow beating) has a median that
+    # jumps from one side of the swing to the other
+    return values.nanmean(-1).nan_to_num(0.0)
