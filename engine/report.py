@@ -241,7 +241,10 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
     steer_html = (f"<h2>Steering with the exposed descriptors held</h2><p>Each one steered by 0.4 while the others "
                   f"are held, on re-decoded audio: the ratio of its change to the largest held change (median over "
                   f"{metrics['checks']} test start points), beside the best ratio any small latent "
-                  f"move reaches at the same points (a linear program on the surrogate's Jacobian).</p><table><tr><th>"
+                  f"move reaches at the same points (a linear program on the surrogate's Jacobian)."
+                  + "".join(f" {html.escape(n)} is left out: this generator does not move it beyond its noise."
+                            for n in metrics.get("exposed_uncontrollable", []))
+                  + "</p><table><tr><th>"
                   f"</th><th>measured</th><th>bound</th><th>of bound</th></tr>{steer_rows}</table>") if steer_rows else ""
     at_once = metrics["in_time"]
     once_rows = "".join(
