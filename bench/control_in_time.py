@@ -7,8 +7,8 @@ combinations: engine/in_time.py), played by
 `[semantic~]` with those descriptors exposed as signal inlets (the others free). Modes:
 `batch` (Pd -batch, @thread 0, offline), `threaded` (real time, the object's worker
 thread, a few objects per Pd) and `offline` (engine.play, no host). The output is
-described in 0.5 s windows at the generator's rate, the object's reported latency
-removed (engine/in_time.py): Pearson r and L1 in normalised units, beside Fader-RAVE's
+described in 0.5 s windows at the generator's rate, the object's reported latency and
+the generator's own delay removed (engine/in_time.py): Pearson r and L1 in normalised units, beside Fader-RAVE's
 published figures.
 
     .venv/bin/python bench/control_in_time.py BUNDLE [BUNDLE ...] [--seconds 30] [--modes batch,threaded,offline]
@@ -26,6 +26,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine import bundle as bundle_mod, descriptors, in_time  # noqa: E402
+from engine.dataset import response_delay  # noqa: E402
 from engine.normalise import DescriptorScaler  # noqa: E402
 from engine.play import play  # noqa: E402
 from tools.pd import SR, run as run_pd, symbol, write_patch  # noqa: E402
@@ -118,6 +119,8 @@ def main():
         runs = [in_time.random_curves(names, args.seconds, seed=args.seed + k,
                                       reachable=sounds[data["test"]][:, columns(names)] if kind == "reachable" else None)
                 for k, (names, kind) in enumerate(setups)]
+        # the generator's own delay, removed as the host's is (engine/dataset.py)
+        delay = response_delay(b.load_generator())
         for mode in modes:
             if mode == "offline":
                 played = {k: (play(bundle, in_time.sequence(c, args.seconds))[0], 0.0) for k, c in enumerate(runs)}
@@ -130,12 +133,12 @@ def main():
                     # described at the generator's rate, as the build described it: at the
                     # host's rate an empty band above the model's Nyquist moves flatness & co.
                     audio = soxr.resample(audio, SR, sr, quality="HQ")
-                scores = in_time.measure(audio, sr, curves, scaler, latency=latency)
+                scores = in_time.measure(audio, sr, curves, scaler, latency=latency + delay)
                 kind = setups[k][1]
                 ceiling = in_time.reach(scores, sounds[:, columns(curves)]) if len(curves) > 1 and \
                     kind == "independent" else None
                 results.append({"bundle": str(bundle), "mode": mode, "count": len(curves), "targets": kind,
-                                "latency": latency, "ceiling": ceiling,
+                                "latency": latency, "generator_delay": delay, "ceiling": ceiling,
                                 "scores": {n: {k: s[k] for k in ("r", "l1", "r_steady")} for n, s in scores.items()}})
                 print(f"{bundle.name:<24} {mode:<9} {kind:<11} " + "  ".join(
                     f"{n} r {s['r']:.3f} L1 {s['l1']:.3f}" + (f" (steady r {s['r_steady']:.3f})" if s["r_steady"] else "")

@@ -25,7 +25,8 @@ from . import bundle as bundle_mod
 from .descriptors import custom
 from .bundle import LABELS, SCHEMA_VERSION, BundleError, BundleWriter, check_out, write_json
 from .control import NearestController, RegressionController, TandemController
-from .dataset import WARMUP_FRAMES, RenderCache, clip_frames, describe_clips, render, settling_frames
+from .dataset import (WARMUP_FRAMES, RenderCache, clip_frames, describe_clips, render, response_delay,
+                      settling_frames)
 from .evaluate import RANGE_OVER_NOISE, control_accuracy, controllability, near_duplicates, noise_floor, \
     map_fidelity, playback_fidelity, steer_selectivity
 from .clips import HEATMAP_SIDE, MAP_SIDE, SECONDS, write_clips
@@ -464,12 +465,15 @@ class Build:
         metrics["steer_exposed"] = steering_exposed
         metrics["exposed_uncontrollable"] = [n for n in descriptors.KEY if n in names and n not in exposed]
 
-        print("control in time ...")
+        delay = response_delay(generator)
+        print(f"control in time (the generator answers a change of latent {1000 * delay:.0f} ms later: "
+              "measured after that) ...")
         self.timed_ = timed = in_time.offline(surrogate, generator, scaler, exposed, a.in_time_seconds, a.seed,
-                                              sounds=y, held_out=test)
+                                              sounds=y, held_out=test, latency=delay)
         metrics["in_time"] = {
             "protocol": "Fader-RAVE's: a new random target each second, ramped; r and L1 over 0.5 s windows, "
                         "normalised units (docs/architecture.md §7)", "seconds": timed["seconds"],
+            "generator_delay": delay,
             **{part: {n: {k: v[k] for k in ("r", "l1", "r_steady")} for n, v in timed[part].items()}
                for part in ("alone", "together", "together_reachable")},
             "together_reach": timed["together_reach"]}

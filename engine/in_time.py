@@ -103,19 +103,20 @@ def _r(requested, got) -> float:
 
 
 def offline(surrogate, generator, scaler, together, seconds: float, seed: int = 0, sounds: np.ndarray = None,
-            held_out=None) -> dict:
+            held_out=None, latency: float = 0.0) -> dict:
     """The protocol played offline (`engine.play`'s path) by the build: every descriptor
     alone, then the `together` set at once, twice: on independent targets (Fader-RAVE's),
     with `reach`'s ceiling from `sounds` (every sampled sound, normalised [n, D]), and on
     targets drawn from the held-out sounds `sounds[held_out]` (combinations the generator
-    makes). {"alone", "together", "together_reachable": {name: `measure`'s result},
+    makes). `latency`: the generator's own delay (`dataset.response_delay`), removed as the
+    host's is. {"alone", "together", "together_reachable": {name: `measure`'s result},
     "together_reach": {name: {"r", "l1"}}}; the curves are kept for the report's plots."""
     names = scaler.names
 
     def run(chosen, k, reachable=None):
         curves = random_curves(chosen, seconds, seed=seed + k, reachable=reachable)
         audio, _, sr = play_models(surrogate, generator, names, sequence(curves, seconds))
-        return measure(audio, sr, curves, scaler)
+        return measure(audio, sr, curves, scaler, latency=latency)
     alone = {}
     for k, name in enumerate(names):
         alone.update(run([name], k))

@@ -240,6 +240,40 @@ def test_clips_are_described_after_the_generator_settles(tmp_path):
     assert settling_frames(Generator.load(tmp_path / "synth.ts")) == 2
 
 
+class Delayed(torch.nn.Module):
+    """Plays the latent it was given `lag` frames earlier, as a streaming export's causal
+    convolutions do: a tone whose pitch and level follow z[0] and z[1]."""
+
+    def __init__(self, lag: int):
+        super().__init__()
+        self.register_buffer("decode_params", torch.tensor([2, 512, 1, 1]))
+        self.register_buffer("past", torch.zeros(1, 2, lag))
+        self.sr = 48000
+        self.lag = lag
+
+    @torch.jit.export
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        if self.past.shape[0] != z.shape[0]:
+            self.past = torch.zeros(z.shape[0], 2, self.lag)
+        heard = torch.cat([self.past, z], -1)
+        self.past = heard[..., -self.lag:]
+        heard = heard[..., :z.shape[-1]].repeat_interleave(512, -1)
+        t = torch.arange(heard.shape[-1]) / 48000.0
+        return 0.1 * torch.exp(0.5 * heard[:, 1:2]) * torch.sin(2 * 3.14159 * 200 * torch.exp(0.3 * heard[:, :1]) * t)
+
+
+def test_the_generators_own_delay_is_measured_so_control_in_time_does_not_count_it(tmp_path):
+    """Control in time compares the request with what is heard once the generator has
+    answered: a generator that answers 6 frames late (64 ms) is measured so, one that
+    ramps to a new point within the frame (the demo synth, hop 2048) about half a frame."""
+    from engine import demo
+    from engine.dataset import response_delay
+    torch.jit.script(Delayed(6)).save(str(tmp_path / "delayed.ts"))
+    demo.export("synth_a", tmp_path / "synth.ts")
+    assert response_delay(Generator.load(tmp_path / "delayed.ts")) == pytest.approx(6 * 512 / 48000, abs=512 / 48000)
+    assert 0 < response_delay(Generator.load(tmp_path / "synth.ts")) < 2048 / 48000
+
+
 def test_the_sampled_sounds_are_laid_out_on_a_map(built):
     """grids.json's map: one point per sampled sound in 0..1, by the layout that keeps
     neighbours best, with density and dominant descriptor on a grid."""
