@@ -247,10 +247,12 @@ def write_report(folder: Path, metrics: dict, grids: dict, requested, measured, 
                   + "</p><table><tr><th>"
                   f"</th><th>measured</th><th>bound</th><th>of bound</th></tr>{steer_rows}</table>") if steer_rows else ""
     at_once = metrics["in_time"]
+    reachable = at_once["together_reachable"]
+    cell = lambda part, n, k: f"<td>{part[n][k]:.2f}</td>" if n in part else "<td>-</td>"  # noqa: E731
     once_rows = "".join(
-        f"<tr><th>{html.escape(n)}</th><td>{v['r']:.2f}</td><td>{at_once['together_reach'][n]['r']:.2f}</td>"
-        f"<td>{at_once['together_reachable'][n]['r']:.2f}</td><td>{v['l1']:.2f}</td>"
-        f"<td>{at_once['together_reachable'][n]['l1']:.2f}</td></tr>" for n, v in at_once["together"].items())
+        f"<tr><th>{html.escape(n)}</th><td>{v['r']:.2f}</td>{cell(at_once['together_reach'], n, 'r')}"
+        f"{cell(reachable, n, 'r')}<td>{v['l1']:.2f}</td>{cell(reachable, n, 'l1')}</tr>"
+        for n, v in at_once["together"].items())
     once_html = (f"<h2>Control in time, {len(at_once['together'])} descriptors at once</h2><p>Random target curves "
                  f"for all of them at once ({at_once['seconds']:g} s each): on independent targets (Fader-RAVE's), "
                  "beside what the nearest sampled sound to each requested combination would score (what the "
