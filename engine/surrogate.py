@@ -294,7 +294,7 @@ class SemanticSurrogate(nn_tilde.Module):
                  latent_size: int, hop: int, latent_mean, latent_std, latent_low, latent_high, duplicates,
                  map_decoder: nn.Module, map_locator: nn.Module,
                  steer_steps: int = 4, damping: float = 1e-2, asked_weight: float = 100.0,
-                 refine_steps: int = 4, refine_damping: float = 1.0):
+                 refine_steps: int = 4, refine_damping: float = 0.3):
         super().__init__()
         self.describer = describer
         self.controller = controller
@@ -308,6 +308,9 @@ class SemanticSurrogate(nn_tilde.Module):
         self.damping = damping
         self.asked_weight = asked_weight
         self.refine_steps = refine_steps
+        # 0.3 rather than 1: four steps then reach further towards targets the controller
+        # missed (four at once on synth_a r +0.01-0.02, static r the same or higher; a
+        # streaming RAVE's brightness alone in time 0.89 -> 0.91; docs/benchmarks.md)
         self.refine_damping = refine_damping
         # duplicates[i, k] = 1: descriptor k moves with i on this generator, never held against it
         self.register_buffer("duplicates", torch.as_tensor(duplicates, dtype=torch.float32))
