@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import bundle as bundle_mod
+from engine.build import Build
 from engine.evaluate import measure
 from engine.normalise import DescriptorScaler
 
@@ -23,16 +24,13 @@ def main():
     p.add_argument("bundle", type=Path)
     p.add_argument("--points", type=int, default=384)
     p.add_argument("--moves", default="0.01,0.05", help="move sizes, in each latent dimension's standard deviation")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="of the moves")
     args = p.parse_args()
     b = bundle_mod.load(args.bundle)
-    m = b.manifest
-    scaler = DescriptorScaler.from_manifest(m["descriptors"])
-    data = b.load_dataset()
-    z = data["latents"][data["test"][:args.points]]
-    generator = b.load_generator()
-    kw = dict(seconds=m["clip"]["seconds"], warmup=m["clip"]["warmup_frames"], batch_size=m["clip"]["batch_size"],
-              seed=args.seed)
+    scaler = DescriptorScaler.from_manifest(b.manifest["descriptors"])
+    build = Build.from_bundle(b)  # its generator, test points and decoding, as its checks had them
+    generator, kw = build.generator_, build.render_kw
+    z = build.latents_[build.idx_test_[:args.points]]
     before = measure(generator, scaler, z, kw, "as sampled")
     rng = np.random.default_rng(args.seed)
     print(f"{args.bundle}: {len(z)} test points; |change| in normalised units, median / 98th percentile")

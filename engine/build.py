@@ -437,7 +437,8 @@ class Build:
         # noise can be neither steered nor held: a key descriptor the generator moves no more
         # than one latent decoded twice does is left out of the exposed set judged here
         # (docs/architecture.md §7); it would count its noise as the held ones' change
-        self.exposed_ = exposed = [n for n in descriptors.KEY if n in names and controllability(noise[n])["controllable"]]
+        playable = {n: controllability(noise[n]) for n in names}
+        self.exposed_ = exposed = [n for n in descriptors.KEY if n in names and playable[n]["controllable"]]
         steering_exposed = steer_selectivity(generator, scaler, surrogate, starts, self.duplicates_, render_kw,
                                              exposed=exposed) if len(exposed) > 1 else {}
         predicted = self.describer_.predict(latents[test])
@@ -449,7 +450,7 @@ class Build:
         for j, n in enumerate(names):
             metrics["descriptors"][n] = {
                 "forward_r2": float(r2_score(y[test, j], predicted[:, j])), **chosen[n],
-                "noise_floor_r2": floor[n], **controllability(noise[n]), **steering[n]}
+                "noise_floor_r2": floor[n], **playable[n], **steering[n]}
         metrics["selection"] = {"rule": "the controller with the higher mean control R² on the selection split",
                                 "targets": len(choosing), **selection} if selection else {
             "rule": "kept: the controller the bundle was built with (chosen then on its selection split)"}
